@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "logscan",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "logscan", targets: ["logscan"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CZstd",
+      pkgConfig: "libzstd",
+      providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+    ),
+    .target(
+      name: "LogScanCore",
+      dependencies: [
+        "CZstd",
+        "CZlib",
+        .product(name: "SystemPackage", package: "swift-system"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]
+    ),
+    .executableTarget(
+      name: "logscan",
+      dependencies: [
+        "LogScanCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // libFuzzer entry point: `swift build --product FuzzParser --sanitize=fuzzer`
+    // (see docs/fuzzing.md). A plain build links it as a do-nothing binary.
+    .executableTarget(
+      name: "FuzzParser",
+      dependencies: ["LogScanCore"]
+    ),
+    .testTarget(
+      name: "LogScanCoreTests",
+      dependencies: ["LogScanCore"]
+    ),
+    .testTarget(
+      name: "LogScanCLITests",
+      dependencies: ["LogScanCore"]
+    ),
+  ]
+)
+
+for target in package.targets where target.type != .system {
+  target.swiftSettings =
+    (target.swiftSettings ?? []) + [
+      .enableUpcomingFeature("ExistentialAny"),
+      .enableUpcomingFeature("MemberImportVisibility"),
+      .enableUpcomingFeature("InternalImportsByDefault"),
+    ]
+}

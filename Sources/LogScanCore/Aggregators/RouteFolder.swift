@@ -1,0 +1,113 @@
+/// Turns a request into its route: `GET /api/orders/8412?expand=1` becomes
+/// `GET /api/orders/:id`. The query string and fragment are dropped and path
+/// segments that are ids are folded to `:id`:
+/// - all digits (`8412`);
+/// - a UUID (`3f2a...-...`);
+/// - hexadecimal of 8 or more characters with a digit (hashes, object ids);
+/// - a prefixed id: letters, `_`, then 4 or more letters or digits with a
+///   digit (`req_8f2c`, `usr_19ab`);
+/// - a token of 20 or more letters, digits, `-` or `_` with a digit.
+package enum RouteFolder {
+  /// Writes the route for `method` (may be empty) and `path` into `out`.
+  package static func fold(method: UnsafeRawBufferPointer?, path: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    if let method, method.count > 0 {
+      for byte in method.prefix(16) {
+        out.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+      }
+      out.append(UInt8(ascii: " "))
+    }
+    var end = path.count
+    for i in 0..<path.count where path[i] == UInt8(ascii: "?") || path[i] == UInt8(ascii: "#") {
+      end = i
+      break
+    }
+    // A full URL: keep from the path on.
+    var start = 0
+    if let schemeEnd = findSchemeEnd(path, end) {
+      start = schemeEnd
+      while start < end && path[start] != UInt8(ascii: "/") { start += 1 }
+    }
+    if start == end {
+      out.append(UInt8(ascii: "/"))
+      return
+    }
+    var segmentStart = start
+    var i = start
+    while i <= end {
+      if i == end || path[i] == UInt8(ascii: "/") {
+        let segment = UnsafeRawBufferPointer(rebasing: path[segmentStart..<i])
+        if isIdentifier(segment) {
+          out.append(contentsOf: ":id".utf8)
+        } else {
+          out.append(contentsOf: segment)
+        }
+        if i < end { out.append(UInt8(ascii: "/")) }
+        segmentStart = i + 1
+      }
+      i += 1
+    }
+    // Routes are report keys: keep them short.
+    if out.count > 200 { out.removeLast(out.count - 200) }
+  }
+
+  private static func findSchemeEnd(_ path: UnsafeRawBufferPointer, _ end: Int) -> Int? {
+    guard end > 3, path[0] != UInt8(ascii: "/") else { return nil }
+    var i = 0
+    while i + 2 < end && i < 16 {
+      if path[i] == UInt8(ascii: ":") && path[i + 1] == UInt8(ascii: "/") && path[i + 2] == UInt8(ascii: "/") {
+        return i + 3
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// True for a path segment that names one object rather than a resource.
+  package static func isIdentifier(_ segment: UnsafeRawBufferPointer) -> Bool {
+    let n = segment.count
+    guard n > 0 else { return false }
+    var digits = 0
+    var hex = 0
+    var letters = 0
+    var others = 0
+    var underscoreAt = -1
+    for i in 0..<n {
+      let c = segment[i]
+      if isDigit(c) {
+        digits += 1
+        hex += 1
+      } else if (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") {
+        letters += 1
+        if (c | 0x20) <= UInt8(ascii: "f") { hex += 1 }
+      } else if c == UInt8(ascii: "_") || c == UInt8(ascii: "-") {
+        if c == UInt8(ascii: "_") && underscoreAt < 0 { underscoreAt = i }
+        others += 1
+      } else {
+        return false
+      }
+    }
+    if digits == n { return true }
+    if n == 36 && isUUID(segment) { return true }
+    if hex == n && n >= 8 && digits > 0 { return true }
+    if underscoreAt > 0 && n - underscoreAt - 1 >= 4 && digits > 0 {
+      // letters before the underscore, an id after it
+      var prefixIsLetters = true
+      for i in 0..<underscoreAt where isDigit(segment[i]) { prefixIsLetters = false }
+      if prefixIsLetters { return true }
+    }
+    if n >= 20 && digits > 0 { return true }
+    return false
+  }
+
+  private static func isUUID(_ s: UnsafeRawBufferPointer) -> Bool {
+    for i in 0..<36 {
+      if i == 8 || i == 13 || i == 18 || i == 23 {
+        if s[i] != UInt8(ascii: "-") { return false }
+      } else if !isHex(s[i]) {
+        return false
+      }
+    }
+    return true
+  }
+}

@@ -1,0 +1,125 @@
+package import Histogram
+
+/// The figures of one scope (the whole input, a service, a route): counts,
+/// errors, a latency histogram and events per minute. Mergeable: two scopes
+/// merged give the scope of the concatenated input.
+package struct ScopeStats: Sendable {
+  package var events = 0
+  package var errors = 0
+  /// Events by HTTP status class: 1xx ... 5xx at 1...5, other statuses at 0.
+  package var statusClasses = [Int](repeating: 0, count: 6)
+  /// Durations in nanoseconds, relative error at most 0.1%; created on the
+  /// first duration so scopes without any cost nothing.
+  package var latency: Histogram<UInt64>?
+  /// Exact extremes of the durations (the histogram's are bucket bounds).
+  package var minDuration = Int64.max
+  package var maxDuration = Int64.min
+  package var durationSum: Double = 0
+  package var firstTimestamp = Int64.max
+  package var lastTimestamp = Int64.min
+  package var perMinute = MinuteCounter()
+
+  package init() {}
+
+  @inline(__always)
+  package mutating func add(_ event: Event, isError: Bool, minute: Int64?, recordLatency: Bool) {
+    events &+= 1
+    if isError { errors &+= 1 }
+    if let status = event.status {
+      let statusClass = status / 100
+      statusClasses[statusClass >= 1 && statusClass <= 5 ? statusClass : 0] &+= 1
+    }
+    if let timestamp = event.timestamp {
+      if timestamp < firstTimestamp { firstTimestamp = timestamp }
+      if timestamp > lastTimestamp { lastTimestamp = timestamp }
+      perMinute.add(minute!)
+    }
+    if let duration = event.duration {
+      if duration < minDuration { minDuration = duration }
+      if duration > maxDuration { maxDuration = duration }
+      durationSum += Double(duration)
+      if recordLatency { recordDuration(duration) }
+    }
+  }
+
+  @inline(__always)
+  package mutating func recordDuration(_ nanos: Int64) {
+    if latency == nil { latency = Self.makeHistogram() }
+    latency!.record(UInt64(nanos))
+  }
+
+  package static func makeHistogram() -> Histogram<UInt64> {
+    Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+  }
+
+  package mutating func merge(_ other: ScopeStats) {
+    events += other.events
+    errors += other.errors
+    for k in 0..<statusClasses.count { statusClasses[k] += other.statusClasses[k] }
+    mergeLatency(other)
+    minDuration = min(minDuration, other.minDuration)
+    maxDuration = max(maxDuration, other.maxDuration)
+    durationSum += other.durationSum
+    firstTimestamp = min(firstTimestamp, other.firstTimestamp)
+    lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+    perMinute.merge(other.perMinute)
+  }
+
+  /// Adds the other scope's histogram only (the overall scope is the sum of
+  /// the service scopes' histograms).
+  package mutating func mergeLatency(_ other: ScopeStats) {
+    if let theirs = other.latency {
+      if latency == nil { latency = Self.makeHistogram() }
+      latency!.add(theirs)
+    }
+  }
+
+  package var durationCount: Int { latency.map { Int($0.totalCount) } ?? 0 }
+}
+
+/// Events per minute of event time. Logs are mostly in time order, so the
+/// current minute is counted in a register and only spilled to the table
+/// when the minute changes.
+package struct MinuteCounter: Sendable {
+  private var currentMinute = Int64.min
+  private var currentCount = 0
+  private var counts: [Int64: Int] = [:]
+
+  package init() {}
+
+  @inline(__always)
+  package mutating func add(_ minute: Int64) {
+    if minute == currentMinute {
+      currentCount &+= 1
+    } else {
+      spill()
+      currentMinute = minute
+      currentCount = 1
+    }
+  }
+
+  private mutating func spill() {
+    if currentCount > 0 { counts[currentMinute, default: 0] += currentCount }
+    currentCount = 0
+  }
+
+  package mutating func merge(_ other: MinuteCounter) {
+    spill()
+    for (minute, count) in other.allCounts() { counts[minute, default: 0] += count }
+  }
+
+  /// Every minute with its count.
+  package func allCounts() -> [Int64: Int] {
+    var result = counts
+    if currentCount > 0 { result[currentMinute, default: 0] += currentCount }
+    return result
+  }
+
+  /// The busiest minute and its count.
+  package func peak() -> (minute: Int64, count: Int)? {
+    allCounts().max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
+      .map { ($0.key, $0.value) }
+  }
+
+  package var minuteCount: Int { allCounts().count }
+}

@@ -1,0 +1,170 @@
+/// Caps on the tables that grow with the input, so memory stays bounded on
+/// any input. What a full table turns away is counted under "(other)".
+package struct SummaryLimits: Sendable {
+  package var maxServices = 256
+  package var maxRoutes = 512
+  package var maxTemplates = 10_000
+  /// Malformed lines kept as examples (file and line number).
+  package var maxExamples = 10
+
+  package init() {}
+}
+
+/// A malformed line kept as an example: where it is and why it failed.
+package struct MalformedExample: Sendable, Equatable {
+  package var input: Int
+  /// The work unit the line was read in; the pipeline turns (unit, line in
+  /// unit) into a line number of the input.
+  package var unit: Int
+  package var line: Int
+  package var reason: MalformedReason
+}
+
+/// Line accounting: read = parsed + malformed + skipped, always.
+package struct LineCounts: Sendable, Equatable {
+  package var read = 0
+  package var parsed = 0
+  package var malformed = [Int](repeating: 0, count: MalformedReason.allCases.count)
+  package var skipped = [Int](repeating: 0, count: SkipReason.allCases.count)
+  /// Parsed lines whose strings held invalid UTF-8 (shown repaired).
+  package var repairedUTF8 = 0
+
+  package init() {}
+
+  package var malformedTotal: Int { malformed.reduce(0, +) }
+  package var skippedTotal: Int { skipped.reduce(0, +) }
+
+  package mutating func merge(_ other: LineCounts) {
+    read += other.read
+    parsed += other.parsed
+    repairedUTF8 += other.repairedUTF8
+    for k in malformed.indices { malformed[k] += other.malformed[k] }
+    for k in skipped.indices { skipped[k] += other.skipped[k] }
+  }
+}
+
+/// A table of scopes keyed by name (services, routes), capped.
+package struct ScopeTable: Sendable {
+  package static let otherKey = "(other)"
+  package private(set) var names = Interner()
+  package var stats: [ScopeStats] = []
+  package let limit: Int
+  /// Events that went to "(other)" because the table was full.
+  package private(set) var folded = 0
+
+  package init(limit: Int) { self.limit = limit }
+
+  /// The index of `key`'s scope; a new key when the table is full goes to
+  /// "(other)".
+  @inline(__always)
+  package mutating func index(of key: UnsafeRawBufferPointer) -> Int {
+    if let id = names.find(key) { return id }
+    if names.count < limit { return add(key) }
+    folded += 1
+    return index(ofOther: ())
+  }
+
+  private mutating func index(ofOther: Void) -> Int {
+    let other = Array(Self.otherKey.utf8)
+    if let id = other.withUnsafeBytes({ names.find($0) }) { return id }
+    return other.withUnsafeBytes { add($0) }
+  }
+
+  private mutating func add(_ key: UnsafeRawBufferPointer) -> Int {
+    let id = names.intern(key)
+    stats.append(ScopeStats())
+    return id
+  }
+
+  package mutating func merge(_ other: ScopeTable) {
+    for id in 0..<other.names.count {
+      let index = Array(other.names.key(id)).withUnsafeBytes { self.index(of: $0) }
+      stats[index].merge(other.stats[id])
+    }
+    folded += other.folded
+  }
+
+  package var count: Int { names.count }
+  package func name(_ id: Int) -> String { names.string(id) }
+}
+
+/// Error messages by template, capped.
+package struct TemplateTable: Sendable {
+  package struct Entry: Sendable {
+    package var count = 0
+    package var firstSeen = Int64.max
+    package var lastSeen = Int64.min
+  }
+
+  package private(set) var names = Interner()
+  package var entries: [Entry] = []
+  package let limit: Int
+  /// Error events whose template did not fit in the table.
+  package private(set) var folded = 0
+
+  package init(limit: Int) { self.limit = limit }
+
+  package mutating func add(_ template: UnsafeRawBufferPointer, timestamp: Int64?, count: Int = 1) {
+    let id: Int
+    if let existing = names.find(template) {
+      id = existing
+    } else if names.count < limit {
+      id = names.intern(template)
+      entries.append(Entry())
+    } else {
+      folded += count
+      return
+    }
+    entries[id].count += count
+    if let timestamp {
+      entries[id].firstSeen = min(entries[id].firstSeen, timestamp)
+      entries[id].lastSeen = max(entries[id].lastSeen, timestamp)
+    }
+  }
+
+  package mutating func merge(_ other: TemplateTable) {
+    for id in 0..<other.names.count {
+      let entry = other.entries[id]
+      Array(other.names.key(id)).withUnsafeBytes { key in
+        add(key, timestamp: nil, count: entry.count)
+        if let mine = names.find(key) {
+          entries[mine].firstSeen = min(entries[mine].firstSeen, entry.firstSeen)
+          entries[mine].lastSeen = max(entries[mine].lastSeen, entry.lastSeen)
+        }
+      }
+    }
+    folded += other.folded
+  }
+}
+
+/// Everything the summary counts, for one part of the input. Shards of the
+/// input are counted separately (one per core) and merged; merging is
+/// associative and, below the table caps, gives the same figures whatever
+/// the split.
+package struct SummaryShard: Sendable {
+  package var lines = LineCounts()
+  package var examples: [MalformedExample] = []
+  package var levels = [Int](repeating: 0, count: Level.allCases.count)
+  package var overall = ScopeStats()
+  package var services: ScopeTable
+  package var routes: ScopeTable
+  package var templates: TemplateTable
+  package let limits: SummaryLimits
+
+  package init(limits: SummaryLimits = SummaryLimits()) {
+    self.limits = limits
+    services = ScopeTable(limit: limits.maxServices)
+    routes = ScopeTable(limit: limits.maxRoutes)
+    templates = TemplateTable(limit: limits.maxTemplates)
+  }
+
+  package mutating func merge(_ other: SummaryShard) {
+    lines.merge(other.lines)
+    examples.append(contentsOf: other.examples)
+    for k in levels.indices { levels[k] += other.levels[k] }
+    overall.merge(other.overall)
+    services.merge(other.services)
+    routes.merge(other.routes)
+    templates.merge(other.templates)
+  }
+}

@@ -1,0 +1,103 @@
+/// Counts lines into a `SummaryShard`: the line sink of the summary.
+package struct SummarySink: LineSink, ~Copyable {
+  package var extractor: EventExtractor
+  package var shard: SummaryShard
+  /// Where the lines come from, for malformed-line examples.
+  package var input = 0
+  package var unit = 0
+  private var examplesInUnit = 0
+  private var scratch: [UInt8] = []
+  private var serviceText: [UInt8] = []
+  private var pathText: [UInt8] = []
+  private var methodText: [UInt8] = []
+  private var messageText: [UInt8] = []
+
+  package init(fieldMap: FieldMap, limits: SummaryLimits) {
+    extractor = EventExtractor(fieldMap: fieldMap)
+    shard = SummaryShard(limits: limits)
+    scratch.reserveCapacity(256)
+  }
+
+  /// Starts counting the lines of another work unit.
+  package mutating func begin(input: Int, unit: Int) {
+    self.input = input
+    self.unit = unit
+    examplesInUnit = 0
+  }
+
+  package mutating func overlongLine(number: Int) {
+    shard.lines.read += 1
+    shard.lines.skipped[SkipReason.allCases.firstIndex(of: .tooLong)!] += 1
+  }
+
+  package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
+    shard.lines.read &+= 1
+    switch extractor.extract(bytes) {
+    case .blank:
+      shard.lines.skipped[SkipReason.allCases.firstIndex(of: .blank)!] += 1
+    case .malformed(let reason):
+      shard.lines.malformed[MalformedReason.allCases.firstIndex(of: reason)!] += 1
+      if examplesInUnit < shard.limits.maxExamples {
+        examplesInUnit += 1
+        shard.examples.append(MalformedExample(input: input, unit: unit, line: number, reason: reason))
+      }
+    case .event(let event):
+      shard.lines.parsed &+= 1
+      if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
+      add(event, bytes)
+    }
+  }
+
+  @inline(__always)
+  private mutating func add(_ event: Event, _ line: UnsafeRawBufferPointer) {
+    let isError = event.isError
+    let minute = event.timestamp.map { $0 >= 0 ? $0 / 60_000_000_000 : ($0 + 1) / 60_000_000_000 - 1 }
+    shard.levels[Int(event.level.rawValue)] &+= 1
+    // The overall histogram is the sum of the services' (every event has
+    // exactly one service), so it is not recorded twice.
+    shard.overall.add(event, isError: isError, minute: minute, recordLatency: false)
+
+    let service: Int
+    if let name = Self.text(extractor, .service, line, &serviceText), name.count > 0 {
+      service = shard.services.index(of: name)
+    } else {
+      service = Self.noService.withUnsafeBytes { shard.services.index(of: $0) }
+    }
+    shard.services.stats[service].add(event, isError: isError, minute: minute, recordLatency: true)
+
+    if let path = Self.text(extractor, .path, line, &pathText), path.count > 0 {
+      let method = Self.text(extractor, .method, line, &methodText)
+      RouteFolder.fold(method: method, path: path, into: &scratch)
+      let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
+      shard.routes.stats[route].add(event, isError: isError, minute: minute, recordLatency: true)
+    }
+
+    if isError {
+      if let message = Self.text(extractor, .message, line, &messageText), message.count > 0 {
+        MessageTemplate.fold(message, into: &scratch)
+      } else {
+        scratch = Array(Self.noMessage.utf8)
+      }
+      scratch.withUnsafeBytes { shard.templates.add($0, timestamp: event.timestamp) }
+    }
+  }
+
+  /// The bytes of a string field: in place when it has no escapes, else
+  /// decoded into `storage`. Valid until `storage` or the line changes.
+  @inline(__always)
+  private static func text(
+    _ extractor: borrowing EventExtractor, _ field: Field, _ line: UnsafeRawBufferPointer,
+    _ storage: inout [UInt8]
+  ) -> UnsafeRawBufferPointer? {
+    guard let (bytes, escaped) = extractor.rawText(field, in: line) else { return nil }
+    guard escaped else { return bytes }
+    storage.removeAll(keepingCapacity: true)
+    appendDecodedJSONString(bytes, to: &storage)
+    // Safe because `storage` is not touched again until this field's bytes
+    // have been used: each field has its own storage.
+    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
+  }
+
+  package static let noService: [UInt8] = Array("(none)".utf8)
+  package static let noMessage = "(no message)"
+}

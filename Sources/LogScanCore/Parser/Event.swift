@@ -1,0 +1,165 @@
+/// One log event, read from a line on demand: numeric fields are decoded,
+/// text fields stay where they are in the line until someone needs them.
+package struct Event {
+  /// UTC nanoseconds since the epoch; nil when the line has no timestamp.
+  package var timestamp: Int64?
+  package var level: Level = .none
+  /// Nanoseconds; nil when the line has no duration.
+  package var duration: Int64?
+  /// HTTP status; nil when the line has none.
+  package var status: Int?
+
+  /// An HTTP 5xx or a level of error or fatal.
+  package var isError: Bool { (status ?? 0) >= 500 || level.isError }
+}
+
+/// Reads events out of lines: scans each line once with a `JSONScanner`
+/// bound to the configured field names, then decodes the captured values.
+package struct EventExtractor: ~Copyable {
+  package var scanner: JSONScanner
+
+  package init(fieldMap: FieldMap = .canonical, maxDepth: Int = 64) {
+    scanner = JSONScanner(table: fieldMap.keyTable, maxDepth: maxDepth)
+  }
+
+  package enum Outcome {
+    case event(Event)
+    case blank
+    case malformed(MalformedReason)
+  }
+
+  /// The line's invalid UTF-8 (inside strings) was replaced when shown.
+  package var lineNeedsRepair: Bool { scanner.sawInvalidUTF8 }
+
+  package mutating func extract(_ line: UnsafeRawBufferPointer) -> Outcome {
+    switch scanner.scan(line) {
+    case .blank: return .blank
+    case .malformed(let reason): return .malformed(reason)
+    case .object: break
+    }
+    let p = line.baseAddress!.assumingMemoryBound(to: UInt8.self)
+    var event = Event()
+    if scanner.has(.timestamp) {
+      guard let value = timestamp(scanner.capture(.timestamp), p) else {
+        return .malformed(.badTimestamp)
+      }
+      event.timestamp = value
+    }
+    if scanner.has(.level) {
+      event.level = level(scanner.capture(.level), p)
+    }
+    if scanner.has(.duration) {
+      guard let value = duration(scanner.capture(.duration), p) else { return .malformed(.wrongType) }
+      event.duration = value
+    }
+    if scanner.has(.status) {
+      guard let value = status(scanner.capture(.status), p) else { return .malformed(.wrongType) }
+      event.status = value
+    }
+    return .event(event)
+  }
+
+  /// The decoded text of a string field of the current line, or nil when
+  /// the line has no such field or it is not a string.
+  package func text(_ field: Field, in line: UnsafeRawBufferPointer) -> [UInt8]? {
+    guard scanner.has(field) else { return nil }
+    let capture = scanner.capture(field)
+    guard capture.kind == .string else { return nil }
+    return decodeJSONString(
+      UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]),
+      escaped: capture.escaped)
+  }
+
+  /// The raw bytes of a string field (escapes not decoded) and whether it
+  /// has escapes; nil when absent or not a string.
+  @inline(__always)
+  package func rawText(_ field: Field, in line: UnsafeRawBufferPointer) -> (
+    bytes: UnsafeRawBufferPointer, escaped: Bool
+  )? {
+    guard scanner.has(field) else { return nil }
+    let capture = scanner.capture(field)
+    guard capture.kind == .string else { return nil }
+    return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
+  }
+
+  /// Calls `body` with the bytes of a string field, decoded only when it has
+  /// escapes; nil when absent or not a string.
+  @inline(__always)
+  package func withText<R>(
+    _ field: Field, in line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) -> R
+  ) -> R {
+    guard scanner.has(field) else { return body(nil) }
+    let capture = scanner.capture(field)
+    guard capture.kind == .string else { return body(nil) }
+    let raw = UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)])
+    guard capture.escaped else { return body(raw) }
+    let decoded = decodeJSONString(raw, escaped: true)
+    return decoded.withUnsafeBytes { body($0) }
+  }
+
+  private func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
+    let start = p + Int(capture.start)
+    let length = Int(capture.end - capture.start)
+    switch capture.kind {
+    case .string:
+      if let value = Timestamp.parseRFC3339(start, length) { return value }
+      if let integer = parseDecimalInteger(start, length) {
+        return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
+      }
+      guard let number = parseJSONNumber(start, length) else { return nil }
+      return Timestamp.fromEpoch(number, unit: capture.unit)
+    case .number:
+      if let integer = parseDecimalInteger(start, length) {
+        return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
+      }
+      guard let number = parseJSONNumber(start, length) else { return nil }
+      return Timestamp.fromEpoch(number, unit: capture.unit)
+    default:
+      return nil
+    }
+  }
+
+  private func level(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Level {
+    let start = p + Int(capture.start)
+    let length = Int(capture.end - capture.start)
+    switch capture.kind {
+    case .string:
+      if length > 0 && isDigit(start[0]), let number = parseJSONNumber(start, length) {
+        return Level.parse(number: number)
+      }
+      return Level.parse(name: start, length)
+    case .number:
+      guard let number = parseJSONNumber(start, length) else { return .other }
+      return Level.parse(number: number)
+    default:
+      return .other
+    }
+  }
+
+  private func duration(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
+    let start = p + Int(capture.start)
+    let length = Int(capture.end - capture.start)
+    let nanos: Double?
+    switch capture.kind {
+    case .number:
+      nanos = parseJSONNumber(start, length).map { $0 * capture.unit.nanosecondsPerUnit }
+    case .string:
+      nanos = parseDurationText(start, length, unit: capture.unit)
+    default:
+      nanos = nil
+    }
+    guard let nanos, nanos >= 0, nanos < 1e18 else { return nil }
+    return Int64(nanos.rounded())
+  }
+
+  private func status(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int? {
+    let start = p + Int(capture.start)
+    let length = Int(capture.end - capture.start)
+    guard capture.kind == .number || capture.kind == .string else { return nil }
+    if let integer = parseDecimalInteger(start, length), integer <= 999 { return Int(integer) }
+    guard capture.kind == .number, let number = parseJSONNumber(start, length),
+      number >= 0, number <= 999, number.rounded() == number
+    else { return nil }
+    return Int(number)
+  }
+}

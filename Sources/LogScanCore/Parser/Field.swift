@@ -1,0 +1,69 @@
+/// The canonical fields an event is made of. Every log format is read into
+/// these, whatever its own key names (see `FieldMap`).
+package enum Field: Int, CaseIterable, Sendable {
+  case timestamp
+  case level
+  case service
+  case requestId
+  case userId
+  case action
+  case duration
+  case status
+  case method
+  case path
+  case message
+
+  package static let count = Field.allCases.count
+
+  /// The key this field has in the canonical event shape (DESIGN.md).
+  package var canonicalKey: String {
+    switch self {
+    case .timestamp: return "timestamp"
+    case .level: return "level"
+    case .service: return "service"
+    case .requestId: return "requestId"
+    case .userId: return "userId"
+    case .action: return "action"
+    case .duration: return "duration_ms"
+    case .status: return "status"
+    case .method: return "method"
+    case .path: return "path"
+    case .message: return "message"
+    }
+  }
+}
+
+/// How a numeric duration or timestamp value is to be read.
+package enum ValueUnit: UInt8, Sendable {
+  /// Chosen from the value: durations in milliseconds, timestamps by magnitude.
+  case automatic
+  case nanoseconds
+  case microseconds
+  case milliseconds
+  case seconds
+
+  /// Nanoseconds in one unit (automatic durations are milliseconds).
+  package var nanosecondsPerUnit: Double {
+    switch self {
+    case .nanoseconds: return 1
+    case .microseconds: return 1e3
+    case .automatic, .milliseconds: return 1e6
+    case .seconds: return 1e9
+    }
+  }
+}
+
+/// What a key found in a line means: which field it fills, how its value is
+/// read, and how strongly it claims the field when several keys could.
+package struct FieldBinding: Sendable, Equatable {
+  package var field: Field
+  package var unit: ValueUnit
+  /// Lower wins when two keys of one line map to the same field.
+  package var priority: UInt8
+
+  package init(field: Field, unit: ValueUnit = .automatic, priority: UInt8 = 0) {
+    self.field = field
+    self.unit = unit
+    self.priority = priority
+  }
+}

@@ -1,0 +1,117 @@
+/// Maps JSON key paths to fields, for the scanner to look keys up in place.
+///
+/// The table is a tree: node 0 is the top-level object; a key can bind a
+/// field, lead to a child node (a nested object whose keys are looked up in
+/// turn), or both. Lookups hash the key's length and first and last bytes
+/// into a bucket and compare bytes only on a hash hit, so keys the analysis
+/// does not need cost a few instructions each.
+package struct KeyTable: Sendable {
+  private struct Entry: Sendable {
+    var keyStart: Int32
+    var keyLength: Int32
+    var binding: FieldBinding?
+    var child: Int32
+    var next: Int32
+  }
+
+  private static let bucketCount = 64
+  private var keyBytes: [UInt8] = []
+  private var entries: [Entry] = []
+  /// `nodeCount * bucketCount` heads of entry chains, -1 when empty.
+  private var buckets: [Int32] = []
+  package private(set) var nodeCount = 0
+
+  package init() {
+    _ = addNode()
+  }
+
+  /// The root node: the line's top-level object.
+  package static let root: Int32 = 0
+
+  private mutating func addNode() -> Int32 {
+    buckets.append(contentsOf: repeatElement(-1, count: Self.bucketCount))
+    nodeCount += 1
+    return Int32(nodeCount - 1)
+  }
+
+  @inline(__always)
+  private static func bucket(_ start: UnsafePointer<UInt8>, _ length: Int) -> Int {
+    guard length > 0 else { return 0 }
+    let hash = length &* 31 &+ Int(start[0]) &* 7 &+ Int(start[length - 1])
+    return hash & (bucketCount - 1)
+  }
+
+  /// Binds `path` (keys from the top-level object down) to `binding`.
+  /// Binding the same path twice keeps the first.
+  package mutating func bind(_ path: [String], to binding: FieldBinding) {
+    precondition(!path.isEmpty, "Invalid arguments: a key path needs at least one key")
+    var node = Self.root
+    for (index, key) in path.enumerated() {
+      let entry = findOrAdd(node: node, key: Array(key.utf8))
+      if index == path.count - 1 {
+        if entries[entry].binding == nil { entries[entry].binding = binding }
+      } else {
+        if entries[entry].child < 0 { entries[entry].child = addNode() }
+        node = entries[entry].child
+      }
+    }
+  }
+
+  private mutating func findOrAdd(node: Int32, key: [UInt8]) -> Int {
+    let found = key.withUnsafeBufferPointer { lookupEntry(node: node, key: $0.baseAddress!, length: $0.count) }
+    if let found { return found }
+    let bucket = key.withUnsafeBufferPointer { Self.bucket($0.baseAddress!, $0.count) }
+    let slot = Int(node) * Self.bucketCount + bucket
+    entries.append(
+      Entry(
+        keyStart: Int32(keyBytes.count), keyLength: Int32(key.count), binding: nil, child: -1,
+        next: buckets[slot]))
+    keyBytes.append(contentsOf: key)
+    buckets[slot] = Int32(entries.count - 1)
+    return entries.count - 1
+  }
+
+  @inline(__always)
+  private func lookupEntry(node: Int32, key: UnsafePointer<UInt8>, length: Int) -> Int? {
+    var index = buckets[Int(node) * Self.bucketCount + Self.bucket(key, length)]
+    while index >= 0 {
+      let entry = entries[Int(index)]
+      if Int(entry.keyLength) == length {
+        let same = keyBytes.withUnsafeBufferPointer { stored in
+          memoryEquals(stored.baseAddress! + Int(entry.keyStart), key, length)
+        }
+        if same { return Int(index) }
+      }
+      index = entry.next
+    }
+    return nil
+  }
+
+  /// What a key means in `node`: its binding and child node (-1 for none).
+  @inline(__always)
+  package func lookup(node: Int32, key: UnsafePointer<UInt8>, length: Int) -> (
+    binding: FieldBinding?, child: Int32
+  )? {
+    guard let index = lookupEntry(node: node, key: key, length: length) else { return nil }
+    let entry = entries[index]
+    return (entry.binding, entry.child)
+  }
+}
+
+@inline(__always)
+func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+  var i = 0
+  while i + 8 <= count {
+    if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)
+      != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+    {
+      return false
+    }
+    i += 8
+  }
+  while i < count {
+    if a[i] != b[i] { return false }
+    i += 1
+  }
+  return true
+}

@@ -1,0 +1,76 @@
+/// Log levels on one scale, whatever names or numbers a library uses.
+package enum Level: UInt8, CaseIterable, Sendable, Comparable {
+  case trace, debug, info, warn, error, fatal
+  /// A level field the scale does not know.
+  case other
+  /// No level field.
+  case none
+
+  package var name: String {
+    switch self {
+    case .trace: return "trace"
+    case .debug: return "debug"
+    case .info: return "info"
+    case .warn: return "warn"
+    case .error: return "error"
+    case .fatal: return "fatal"
+    case .other: return "other"
+    case .none: return "none"
+    }
+  }
+
+  package var isError: Bool { self == .error || self == .fatal }
+
+  package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+  /// Reads a level name, case-insensitively: the names of syslog, log4j,
+  /// Python, Go, Node and Rust loggers, and their common abbreviations.
+  package static func parse(name p: UnsafePointer<UInt8>, _ n: Int) -> Level {
+    guard n > 0 && n <= 11 else { return .other }
+    var word: UInt64 = 0
+    for i in 0..<min(n, 8) { word |= UInt64(p[i] | 0x20) << (8 * UInt64(i)) }
+    if n > 8 {
+      // Only "information" and "emergency" are longer than eight letters.
+      var rest: [UInt8] = []
+      for i in 8..<n { rest.append(p[i] | 0x20) }
+      if word == packed("informat") && rest == Array("ion".utf8) { return .info }
+      if word == packed("emergenc") && rest == Array("y".utf8) { return .fatal }
+      return .other
+    }
+    return names[word] ?? .other
+  }
+
+  /// Reads a numeric level: pino/bunyan (10 trace ... 60 fatal), and values
+  /// between (a level of 35 is between info and warn: info).
+  package static func parse(number: Double) -> Level {
+    switch number {
+    case ..<20: return .trace
+    case ..<30: return .debug
+    case ..<40: return .info
+    case ..<50: return .warn
+    case ..<60: return .error
+    default: return .fatal
+    }
+  }
+
+  private static func packed(_ text: String) -> UInt64 {
+    var word: UInt64 = 0
+    for (i, byte) in text.utf8.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
+    return word
+  }
+
+  private static let names: [UInt64: Level] = {
+    let table: [(String, Level)] = [
+      ("trace", .trace), ("trc", .trace), ("verbose", .trace), ("silly", .trace), ("finest", .trace),
+      ("finer", .trace), ("debug", .debug), ("dbg", .debug), ("fine", .debug), ("info", .info),
+      ("inf", .info), ("notice", .info), ("http", .info), ("config", .info), ("warn", .warn),
+      ("warning", .warn), ("wrn", .warn), ("error", .error), ("err", .error), ("severe", .error),
+      ("fatal", .fatal), ("critical", .fatal), ("crit", .fatal), ("alert", .fatal),
+      ("emerg", .fatal), ("panic", .fatal), ("dpanic", .fatal), ("ftl", .fatal),
+      ("t", .trace), ("d", .debug), ("i", .info), ("w", .warn), ("e", .error), ("f", .fatal),
+    ]
+    var result: [UInt64: Level] = [:]
+    for (name, level) in table { result[packed(name)] = level }
+    return result
+  }()
+}

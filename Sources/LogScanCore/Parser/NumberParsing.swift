@@ -1,0 +1,103 @@
+/// A JSON number read from bytes: exact for the integers and short decimals
+/// logs are made of, falling back to the standard library otherwise.
+package func parseJSONNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+  var i = 0
+  var negative = false
+  if i < count && p[i] == UInt8(ascii: "-") {
+    negative = true
+    i += 1
+  }
+  var mantissa: UInt64 = 0
+  var digits = 0
+  var exponent = 0
+  while i < count && isDigit(p[i]) {
+    if digits < 19 {
+      mantissa = mantissa &* 10 &+ UInt64(p[i] &- UInt8(ascii: "0"))
+      if mantissa != 0 { digits += 1 }
+    } else {
+      exponent += 1
+    }
+    i += 1
+  }
+  if i < count && p[i] == UInt8(ascii: ".") {
+    i += 1
+    while i < count && isDigit(p[i]) {
+      if digits < 19 {
+        mantissa = mantissa &* 10 &+ UInt64(p[i] &- UInt8(ascii: "0"))
+        if mantissa != 0 { digits += 1 }
+        exponent -= 1
+      }
+      i += 1
+    }
+  }
+  if i < count && (p[i] | 0x20) == UInt8(ascii: "e") {
+    i += 1
+    var expNegative = false
+    if i < count && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) {
+      expNegative = p[i] == UInt8(ascii: "-")
+      i += 1
+    }
+    var e = 0
+    var sawDigit = false
+    while i < count && isDigit(p[i]) {
+      e = min(e * 10 + Int(p[i] &- UInt8(ascii: "0")), 100_000)
+      sawDigit = true
+      i += 1
+    }
+    guard sawDigit else { return nil }
+    exponent += expNegative ? -e : e
+  }
+  guard i == count, count > 0 else { return nil }
+  // Clinger's fast path: both factors exact in a Double, one rounding.
+  if mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
+    let value =
+      exponent < 0
+      ? Double(mantissa) / powersOfTen[-exponent] : Double(mantissa) * powersOfTen[exponent]
+    return negative ? -value : value
+  }
+  let text = String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+  return Double(text)
+}
+
+private let powersOfTen: [Double] = (0...22).map { exponent in
+  var value = 1.0
+  for _ in 0..<exponent { value *= 10 }
+  return value
+}
+
+/// Reads an unsigned decimal integer of at most 18 digits.
+@inline(__always)
+package func parseDecimalInteger(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+  guard count > 0 && count <= 18 else { return nil }
+  var value: Int64 = 0
+  for i in 0..<count {
+    let digit = p[i] &- UInt8(ascii: "0")
+    guard digit < 10 else { return nil }
+    value = value * 10 + Int64(digit)
+  }
+  return value
+}
+
+/// Reads a duration written as text: a plain number (in `unit`), or a number
+/// with a unit suffix as Go and Google Cloud write them ("0.123s", "12ms",
+/// "150us", "150µs", "2m", "1h"). Returns nanoseconds.
+package func parseDurationText(_ p: UnsafePointer<UInt8>, _ count: Int, unit: ValueUnit) -> Double? {
+  var numberEnd = count
+  while numberEnd > 0 && !isDigit(p[numberEnd - 1]) && p[numberEnd - 1] != UInt8(ascii: ".") {
+    numberEnd -= 1
+  }
+  let suffix = UnsafeBufferPointer(start: p + numberEnd, count: count - numberEnd)
+  let scale: Double
+  switch Array(suffix) {
+  case []: scale = unit.nanosecondsPerUnit
+  case Array("ns".utf8): scale = 1
+  case Array("us".utf8), Array("µs".utf8), Array("μs".utf8): scale = 1e3
+  case Array("ms".utf8): scale = 1e6
+  case Array("s".utf8): scale = 1e9
+  case Array("m".utf8): scale = 60e9
+  case Array("h".utf8): scale = 3600e9
+  default: return nil
+  }
+  guard let value = parseJSONNumber(p, numberEnd) else { return nil }
+  return value * scale
+}

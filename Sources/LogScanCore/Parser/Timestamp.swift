@@ -1,0 +1,159 @@
+/// Timestamps as UTC nanoseconds since the Unix epoch.
+package enum Timestamp {
+  /// Reads RFC 3339 / ISO 8601 date-times: `2026-02-07T10:30:00.123456789Z`,
+  /// a space instead of `T`, any number of fraction digits (beyond 9 are
+  /// truncated), `Z` or a `±HH:MM` / `±HHMM` / `±HH` offset. A missing offset
+  /// is read as UTC.
+  package static func parseRFC3339(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n >= 19 else { return nil }
+    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
+      var value = 0
+      for k in at..<(at + count) {
+        let d = p[k] &- UInt8(ascii: "0")
+        guard d < 10 else { return nil }
+        value = value * 10 + Int(d)
+      }
+      return value
+    }
+    guard let year = digits(0, 4), p[4] == UInt8(ascii: "-"), let month = digits(5, 2),
+      p[7] == UInt8(ascii: "-"), let day = digits(8, 2),
+      p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
+      let hour = digits(11, 2), p[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
+      p[16] == UInt8(ascii: ":"), let second = digits(17, 2)
+    else { return nil }
+    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23
+      && minute <= 59 && second <= 60
+    else { return nil }
+    var i = 19
+    var fraction: Int64 = 0
+    if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
+      i += 1
+      var scale: Int64 = 100_000_000
+      let fractionStart = i
+      while i < n && isDigit(p[i]) {
+        fraction += Int64(p[i] - UInt8(ascii: "0")) * scale
+        scale /= 10
+        i += 1
+      }
+      guard i > fractionStart else { return nil }
+    }
+    var offsetSeconds = 0
+    if i < n {
+      let c = p[i]
+      if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
+        i += 1
+      } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
+        guard i + 3 <= n, let oh = digits(i + 1, 2), oh <= 23 else { return nil }
+        var om = 0
+        i += 3
+        if i < n && p[i] == UInt8(ascii: ":") {
+          guard i + 3 <= n, let m = digits(i + 1, 2) else { return nil }
+          om = m
+          i += 3
+        } else if i + 2 <= n, let m = digits(i, 2) {
+          om = m
+          i += 2
+        }
+        guard om <= 59 else { return nil }
+        offsetSeconds = (oh * 3600 + om * 60) * (c == UInt8(ascii: "-") ? -1 : 1)
+      }
+    }
+    guard i == n else { return nil }
+    let days = daysFromCivil(year, month, day)
+    let seconds =
+      Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+      - Int64(offsetSeconds)
+    return seconds * 1_000_000_000 + fraction
+  }
+
+  /// Reads an epoch number whose unit is given, or chosen by magnitude:
+  /// below 1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds,
+  /// else nanoseconds (so every date from 1973 to 5138 reads right).
+  package static func fromEpoch(_ value: Double, unit: ValueUnit) -> Int64? {
+    guard value.isFinite else { return nil }
+    let scale: Double
+    switch unit {
+    case .automatic:
+      let magnitude = abs(value)
+      scale = magnitude < 1e11 ? 1e9 : magnitude < 1e14 ? 1e6 : magnitude < 1e17 ? 1e3 : 1
+    default:
+      scale = unit.nanosecondsPerUnit
+    }
+    let nanos = (value * scale).rounded()
+    guard abs(nanos) < 9.2e18 else { return nil }
+    return Int64(nanos)
+  }
+
+  /// Reads an integer epoch exactly (no Double rounding for nanoseconds).
+  package static func fromEpoch(integer value: Int64, unit: ValueUnit) -> Int64? {
+    let magnitude = value.magnitude
+    let multiplier: Int64
+    switch unit {
+    case .automatic:
+      multiplier =
+        magnitude < 100_000_000_000 ? 1_000_000_000
+        : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
+    case .nanoseconds: multiplier = 1
+    case .microseconds: multiplier = 1_000
+    case .milliseconds: multiplier = 1_000_000
+    case .seconds: multiplier = 1_000_000_000
+    }
+    let (result, overflow) = value.multipliedReportingOverflow(by: multiplier)
+    return overflow ? nil : result
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant).
+  package static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146097 + doe - 719468
+  }
+
+  /// The civil date of a day count since 1970-01-01.
+  package static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    let z = days + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let doe = z - era * 146097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+
+  static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+    switch month {
+    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// RFC 3339 in UTC with millisecond precision, e.g. `2026-02-07T10:30:00.123Z`
+  /// (the precision DESIGN.md's canonical events use).
+  package static func format(_ nanos: Int64, fractionDigits: Int = 3) -> String {
+    let seconds = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
+    let fraction = nanos - seconds * 1_000_000_000
+    let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
+    let secondOfDay = Int(seconds - Int64(days) * 86400)
+    let (year, month, day) = civilFromDays(days)
+    func pad(_ value: Int, _ width: Int) -> String {
+      let text = String(value)
+      return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+    var result =
+      "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+      + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+    if fractionDigits > 0 {
+      var divisor: Int64 = 1
+      for _ in 0..<(9 - fractionDigits) { divisor *= 10 }
+      result += "." + pad(Int(fraction / divisor), fractionDigits)
+    }
+    return result + "Z"
+  }
+}

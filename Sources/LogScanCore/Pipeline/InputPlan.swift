@@ -1,0 +1,100 @@
+/// The inputs of a scan, expanded (directories into their files) and cut into
+/// work units: a whole input, or a line-aligned byte range of a large plain file.
+package struct InputPlan: Sendable {
+  package struct Unit: Sendable {
+    package var input: Int
+    /// nil: the whole input.
+    package var range: Range<Int64>?
+  }
+
+  package var inputs: [InputInfo] = []
+  package var units: [Unit] = []
+  /// Paths that could not be opened or listed, in the order named.
+  package var openErrors: [ReaderError] = []
+
+  /// Total bytes of the file inputs (for progress).
+  package var totalBytes: Int64 { inputs.reduce(0) { $0 + ($1.size ?? 0) } }
+  package var readsStandardInput: Bool { inputs.contains { $0.size == nil } }
+
+  /// Expands `paths` ("-" is standard input; a directory stands for its
+  /// regular files, sorted, hidden ones left out) and cuts large plain files
+  /// into pieces for `options.jobs` workers.
+  package static func make(paths: [String], options: ScanOptions) -> InputPlan {
+    var plan = InputPlan()
+    for path in paths.isEmpty ? ["-"] : paths {
+      if path == "-" {
+        plan.inputs.append(InputInfo(name: options.standardInputName, size: nil))
+        plan.units.append(Unit(input: plan.inputs.count - 1, range: nil))
+        continue
+      }
+      switch statPath(path) {
+      case .failure(let error):
+        plan.openErrors.append(error)
+        plan.inputs.append(InputInfo(name: path, size: 0, error: error))
+      case .success(let info) where info.isDirectory:
+        switch listDirectory(path) {
+        case .failure(let error):
+          plan.openErrors.append(error)
+          plan.inputs.append(InputInfo(name: path, size: 0, error: error))
+        case .success(let names):
+          let separator = path.hasSuffix("/") ? "" : "/"
+          for name in names where !name.hasPrefix(".") {
+            let child = path + separator + name
+            if case .success(let childInfo) = statPath(child), childInfo.isRegularFile {
+              plan.addFile(child, size: childInfo.size, options: options)
+            }
+          }
+        }
+      case .success(let info):
+        plan.addFile(path, size: info.isRegularFile ? info.size : nil, options: options)
+      }
+    }
+    return plan
+  }
+
+  private mutating func addFile(_ path: String, size: Int64?, options: ScanOptions) {
+    var info = InputInfo(name: path, size: size ?? 0)
+    let source: FileSource
+    do throws(ReaderError) {
+      source = try FileSource(path: path)
+    } catch {
+      info.error = error
+      openErrors.append(error)
+      inputs.append(info)
+      return
+    }
+    var magic = [UInt8](repeating: 0, count: 4)
+    let peeked = (try? magic.withUnsafeMutableBytes { try source.peek(at: 0, into: $0) }) ?? 0
+    info.format = magic.withUnsafeBytes { InputFormat.detect(UnsafeRawBufferPointer(rebasing: $0[0..<peeked])) }
+    inputs.append(info)
+    let index = inputs.count - 1
+    guard let size, info.format == .plain, options.jobs > 1, size >= options.splitThreshold else {
+      units.append(Unit(input: index, range: nil))
+      return
+    }
+    let pieces = max(Int64(options.jobs), (size + options.maxPieceSize - 1) / options.maxPieceSize)
+    var start: Int64 = 0
+    for k in 1...pieces {
+      let nominal = k == pieces ? size : size * k / pieces
+      let end = k == pieces ? size : Self.lineBoundary(after: nominal, in: source, size: size)
+      if end > start {
+        units.append(Unit(input: index, range: start..<end))
+        start = end
+      }
+    }
+  }
+
+  /// The offset just after the first `\n` at or after `offset - 1`: a line
+  /// start, so that no line is cut between two pieces.
+  private static func lineBoundary(after offset: Int64, in source: FileSource, size: Int64) -> Int64 {
+    var position = max(0, offset - 1)
+    var block = [UInt8](repeating: 0, count: 1 << 16)
+    while position < size {
+      let n = (try? block.withUnsafeMutableBytes { try source.peek(at: position, into: $0) }) ?? 0
+      guard n > 0 else { return size }
+      if let newline = block[0..<n].firstIndex(of: 0x0A) { return position + Int64(newline) + 1 }
+      position += Int64(n)
+    }
+    return size
+  }
+}

@@ -1,0 +1,32 @@
+/// How a scan runs: what it reads, with how many threads, within which limits.
+package struct ScanOptions: Sendable {
+  /// Worker threads (at least 1). Large plain files are split between them,
+  /// and compressed inputs are decoded on a thread of their own.
+  package var jobs = 2
+  /// A longer line is counted as skipped and never buffered whole.
+  package var maxLineBytes = 1 << 20
+  package var chunkSize = 1 << 20
+  /// Plain files at least this large are split between workers.
+  package var splitThreshold: Int64 = 8 << 20
+  /// The largest piece a split file is cut into.
+  package var maxPieceSize: Int64 = 64 << 20
+  package var fieldMap = FieldMap.canonical
+  package var limits = SummaryLimits()
+  /// Bytes read so far, for a progress bar; nil for none.
+  package var progress: ProgressCounter? = nil
+  /// The name standard input has in reports and messages.
+  package var standardInputName = "<stdin>"
+
+  package init() {}
+}
+
+/// One input as the user named it, and what it turned out to be.
+package struct InputInfo: Sendable, Equatable {
+  package var name: String
+  package var format: InputFormat = .plain
+  /// Bytes of the file as stored (compressed size for archives); nil for
+  /// standard input.
+  package var size: Int64?
+  package var lines = 0
+  package var error: ReaderError?
+}

@@ -1,0 +1,33 @@
+/// The summary's scan: every input counted into one merged `SummaryShard`.
+package struct SummaryResult: Sendable {
+  package var shard: SummaryShard
+  package var inputs: [InputInfo]
+  /// Malformed-line examples, with line numbers of their input.
+  package var examples: [MalformedExample]
+
+  package var errors: [ReaderError] { inputs.compactMap(\.error) }
+}
+
+extension SummarySink: ScanSink {
+  package consuming func finish() -> SummaryShard { shard }
+}
+
+package enum SummaryScan {
+  package static func run(_ plan: InputPlan, options: ScanOptions) -> SummaryResult {
+    let fieldMap = options.fieldMap
+    let limits = options.limits
+    let outcome = ScanPipeline.run(plan, options: options) {
+      SummarySink(fieldMap: fieldMap, limits: limits)
+    }
+    var shard = SummaryShard(limits: limits)
+    for output in outcome.outputs { shard.merge(output) }
+    var examples = shard.examples.map { example in
+      var fixed = example
+      fixed.line = outcome.lineInInput(unit: example.unit, line: example.line)
+      return fixed
+    }
+    examples.sort { ($0.input, $0.line) < ($1.input, $1.line) }
+    examples = Array(examples.prefix(limits.maxExamples))
+    return SummaryResult(shard: shard, inputs: outcome.inputs, examples: examples)
+  }
+}

@@ -1,0 +1,124 @@
+import Histogram
+
+extension SummaryReport {
+  /// Builds the report from a finished scan. `topErrorCount` templates are
+  /// listed; `filter` sees every string that came from the input.
+  package init(
+    _ result: SummaryResult, topErrorCount: Int = 10, filter: any TextFilter = IdentityTextFilter()
+  ) {
+    let shard = result.shard
+    inputs = result.inputs.map { info in
+      Input(
+        name: filter.filter(info.name), format: info.format.rawValue, bytes: info.size,
+        lines: info.lines, error: info.error.map { filter.filter($0.message) })
+    }
+
+    lines.read = shard.lines.read
+    lines.parsed = shard.lines.parsed
+    lines.malformed = shard.lines.malformedTotal
+    lines.skipped = shard.lines.skippedTotal
+    lines.repairedUTF8 = shard.lines.repairedUTF8
+    lines.malformedByReason = zip(MalformedReason.allCases, shard.lines.malformed)
+      .filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) }
+    lines.skippedByReason = zip(SkipReason.allCases, shard.lines.skipped)
+      .filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) }
+    lines.examples = result.examples.map { example in
+      Example(
+        input: filter.filter(result.inputs[example.input].name), line: example.line,
+        reason: example.reason.rawValue)
+    }
+
+    if shard.overall.firstTimestamp <= shard.overall.lastTimestamp {
+      timeRange = TimeRange(
+        start: Timestamp.format(shard.overall.firstTimestamp),
+        end: Timestamp.format(shard.overall.lastTimestamp),
+        seconds: Double(shard.overall.lastTimestamp - shard.overall.firstTimestamp) / 1e9)
+    }
+    levels = zip(Level.allCases, shard.levels).filter { $0.1 > 0 }.map { ($0.0.name, $0.1) }
+
+    // The overall latency is the sum of the services' histograms.
+    var overallStats = shard.overall
+    for stats in shard.services.stats { overallStats.mergeLatency(stats) }
+    overall = Self.scope(name: "overall", overallStats)
+
+    services = (0..<shard.services.count).map { id in
+      Self.scope(name: filter.filter(shard.services.name(id)), shard.services.stats[id])
+    }.sorted(by: Self.byEventsThenName)
+    routes = (0..<shard.routes.count).map { id in
+      Self.scope(name: filter.filter(shard.routes.name(id)), shard.routes.stats[id])
+    }.sorted(by: Self.byEventsThenName)
+
+    let templates = shard.templates
+    var ranked: [(name: String, entry: TemplateTable.Entry)] = []
+    for id in 0..<templates.entries.count {
+      ranked.append((templates.names.string(id), templates.entries[id]))
+    }
+    ranked.sort { a, b in
+      a.entry.count != b.entry.count ? a.entry.count > b.entry.count : a.name < b.name
+    }
+    topErrors = ranked.prefix(topErrorCount).map { item in
+      ErrorTemplate(
+        template: filter.filter(item.name), count: item.entry.count,
+        firstSeen: item.entry.firstSeen == Int64.max ? nil : Timestamp.format(item.entry.firstSeen),
+        lastSeen: item.entry.lastSeen == Int64.min ? nil : Timestamp.format(item.entry.lastSeen))
+    }
+    truncation = Truncation(
+      servicesFolded: shard.services.folded, routesFolded: shard.routes.folded,
+      templatesFolded: templates.folded, distinctTemplates: templates.entries.count)
+
+    for info in result.inputs {
+      if let error = info.error { diagnostics.append(filter.filter(error.message)) }
+    }
+    if truncation.servicesFolded > 0 {
+      diagnostics.append(
+        "more than \(shard.limits.maxServices) services: \(truncation.servicesFolded) events counted under '(other)'")
+    }
+    if truncation.routesFolded > 0 {
+      diagnostics.append(
+        "more than \(shard.limits.maxRoutes) routes: \(truncation.routesFolded) events counted under '(other)'")
+    }
+    if truncation.templatesFolded > 0 {
+      diagnostics.append(
+        "more than \(shard.limits.maxTemplates) error templates: \(truncation.templatesFolded) errors not grouped")
+    }
+  }
+
+  private static func byEventsThenName(_ a: Scope, _ b: Scope) -> Bool {
+    a.events != b.events ? a.events > b.events : a.name < b.name
+  }
+
+  static func scope(name: String, _ stats: ScopeStats) -> Scope {
+    var latency: Latency?
+    if let histogram = stats.latency, histogram.totalCount > 0 {
+      // Percentiles are nearest-rank values from the histogram (within 0.1%);
+      // min and max are exact.
+      func ms(_ nanos: UInt64) -> Double { Double(nanos) / 1e6 }
+      latency = Latency(
+        count: Int(histogram.totalCount),
+        p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
+        p95: ms(histogram.valueAtPercentile(95)), p99: ms(histogram.valueAtPercentile(99)),
+        p999: ms(histogram.valueAtPercentile(99.9)),
+        min: Double(stats.minDuration) / 1e6, max: Double(stats.maxDuration) / 1e6,
+        mean: stats.durationSum / Double(histogram.totalCount) / 1e6)
+    }
+    var throughput: Throughput?
+    let minutes = stats.perMinute.allCounts()
+    if let firstMinute = minutes.keys.min(), let lastMinute = minutes.keys.max(),
+      let peak = stats.perMinute.peak()
+    {
+      let timed = minutes.values.reduce(0, +)
+      throughput = Throughput(
+        averagePerMinute: Double(timed) / Double(lastMinute - firstMinute + 1),
+        peakPerMinute: peak.count, peakMinute: Timestamp.format(peak.minute * 60_000_000_000, fractionDigits: 0))
+    }
+    let classNames = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"]
+    let statusClasses = zip(classNames, stats.statusClasses).filter { $0.1 > 0 }.map { ($0.0, $0.1) }
+    let hasTime = stats.firstTimestamp <= stats.lastTimestamp
+    return Scope(
+      name: name, events: stats.events, errors: stats.errors,
+      errorRate: stats.events == 0 ? 0 : Double(stats.errors) / Double(stats.events),
+      statusClasses: statusClasses.sorted { $0.0 < $1.0 }, latency: latency, throughput: throughput,
+      firstSeen: hasTime ? Timestamp.format(stats.firstTimestamp) : nil,
+      lastSeen: hasTime ? Timestamp.format(stats.lastTimestamp) : nil)
+  }
+}

@@ -1,0 +1,56 @@
+extension SummaryReport {
+  /// GitHub-flavoured Markdown, for pasting into tickets and post-mortems.
+  package var markdown: String {
+    var out = "# logscan summary\n\n"
+    if let start = timeRange.start, let end = timeRange.end, let seconds = timeRange.seconds {
+      out += "**Time range:** \(start) → \(end) (\(Format.span(seconds: seconds)))\n\n"
+    }
+    out += "**Lines:** \(Format.count(lines.read)) read = \(Format.count(lines.parsed)) parsed + "
+    out += "\(Format.count(lines.malformed)) malformed + \(Format.count(lines.skipped)) skipped"
+    if lines.repairedUTF8 > 0 { out += " (\(Format.count(lines.repairedUTF8)) with invalid UTF-8 repaired)" }
+    out += "\n\n"
+    var inputTable = Table([("Input", .left), ("Format", .left), ("Size", .right), ("Lines", .right), ("Error", .left)])
+    for input in inputs {
+      inputTable.add([
+        "`\(input.name)`", input.format, input.bytes.map { Format.bytes($0) } ?? "-",
+        Format.count(input.lines), input.error ?? "",
+      ])
+    }
+    out += inputTable.markdown() + "\n"
+    if !lines.malformedByReason.isEmpty || !lines.skippedByReason.isEmpty {
+      var reasons = Table([("Outcome", .left), ("Reason", .left), ("Lines", .right)])
+      for (reason, count) in lines.malformedByReason { reasons.add(["malformed", reason, Format.count(count)]) }
+      for (reason, count) in lines.skippedByReason { reasons.add(["skipped", reason, Format.count(count)]) }
+      out += reasons.markdown() + "\n"
+      if !lines.examples.isEmpty {
+        out += "First malformed lines: "
+        out += lines.examples.map { "`\($0.input):\($0.line)` (\($0.reason))" }.joined(separator: ", ") + "\n\n"
+      }
+    }
+    out += "## Overall\n\n"
+    out += scopeTable("Scope", [overall]).markdown() + "\n"
+    if !levels.isEmpty {
+      out += "**Levels:** " + levels.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + "\n\n"
+    }
+    if !services.isEmpty {
+      out += "## Services\n\n" + scopeTable("Service", services).markdown() + "\n"
+    }
+    if !routes.isEmpty {
+      let shown = Array(routes.prefix(Self.routesShown))
+      out += "## Routes\n\n"
+      if shown.count < routes.count {
+        out += "Top \(shown.count) of \(routes.count) routes by events.\n\n"
+      }
+      out += scopeTable("Route", shown).markdown() + "\n"
+    }
+    if !topErrors.isEmpty {
+      out += "## Top errors\n\n" + errorTable().markdown() + "\n"
+    }
+    if !diagnostics.isEmpty {
+      out += "## Diagnostics\n\n"
+      for diagnostic in diagnostics { out += "- \(diagnostic)\n" }
+      out += "\n"
+    }
+    return out
+  }
+}

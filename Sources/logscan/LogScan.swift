@@ -1,0 +1,26 @@
+import ArgumentParser
+import LogScanCore
+
+@main
+struct LogScan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "logscan",
+    abstract: "Read structured JSON logs and answer: how slow, how broken, since when.",
+    discussion: """
+      Reads NDJSON logs (one JSON object per line) from standard input, files,
+      directories and zstd or gzip archives (detected by content, not name).
+
+      Examples:
+        tail -n 100000 app.log | logscan           same as 'logscan summary -'
+        logscan summary logs/*.jsonl logs/*.jsonl.zst logs/*.gz
+        logscan summary --format json big.jsonl.zst > report.json
+        logscan summary --format markdown logs/ > report.md
+
+      Exit status: 0 ok; 1 a check failed (reserved for 'check'); 2 usage error
+      or an input that could not be read; 3 input read, but part of it was
+      corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
+      """,
+    subcommands: [Summary.self],
+    defaultSubcommand: Summary.self
+  )
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import LogScanCore
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown
+}
+
+/// Options every scanning command shares.
+struct InputOptions: ParsableArguments {
+  @Argument(
+    help: ArgumentHelp(
+      "Log files, directories (their files) or '-' for standard input (the default).",
+      valueName: "input"))
+  var inputs: [String] = []
+
+  @Option(name: .customLong("max-line-bytes"), help: "Lines longer than this are counted as skipped.")
+  var maxLineBytes: Int = 1 << 20
+
+  @Option(name: [.customShort("j"), .long], help: "Worker threads (default: the number of cores).")
+  var jobs: Int?
+
+  @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
+  var noProgress = false
+
+  func validate() throws {
+    guard maxLineBytes >= 16 else {
+      throw ValidationError("'--max-line-bytes' must be at least 16, got '\(maxLineBytes)'")
+    }
+    if let jobs, jobs < 1 || jobs > 256 {
+      throw ValidationError("'--jobs' must be between 1 and 256, got '\(jobs)'")
+    }
+  }
+
+  func scanOptions() -> ScanOptions {
+    var options = ScanOptions()
+    options.maxLineBytes = maxLineBytes
+    options.jobs = jobs ?? Int(systemCoreCount())
+    return options
+  }
+}
+
+struct Summary: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "One report over all inputs: latency percentiles, errors, routes, accounting.",
+    discussion: """
+      Examples:
+        logscan summary app.jsonl
+        logscan summary logs/2026-11-*.jsonl.zst --format json -o report.json
+        logscan summary --format markdown logs/ > report.md
+      """
+  )
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "Report format: text, json or markdown.")
+  var format: ReportFormat = .text
+
+  @Option(name: [.customShort("o"), .long], help: "Write the report to this file instead of standard output.")
+  var output: String?
+
+  @Option(name: .customLong("top-errors"), help: "How many error templates to list.")
+  var topErrors: Int = 10
+
+  func run() throws {
+    Output.ignoreBrokenPipeSignal()
+    var options = input.scanOptions()
+    let plan = InputPlan.make(paths: input.inputs, options: options)
+    var bar: ProgressBar?
+    if !input.noProgress && !plan.readsStandardInput && ProgressBar.shouldShow() {
+      let counter = ProgressCounter()
+      options.progress = counter
+      bar = ProgressBar(counter: counter, total: plan.totalBytes)
+      bar?.start()
+    }
+    let result = SummaryScan.run(plan, options: options)
+    bar?.stop()
+
+    let report = SummaryReport(result, topErrorCount: topErrors)
+    let target = OutputTarget(path: output)
+    switch format {
+    case .text: try target.write(report.text(color: target.wantsColor))
+    case .json: try target.write(report.json.rendered() + "\n")
+    case .markdown: try target.write(report.markdown)
+    }
+    for error in result.errors { Output.warn(error.message) }
+    if result.errors.contains(where: \.isUnreadable) { throw ExitStatus.usageOrUnreadable }
+    if !result.errors.isEmpty { throw ExitStatus.partlyCorrupt }
+  }
+}
