@@ -39,6 +39,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Deterministic realistic logs for benchmarks and tests.
+    .target(name: "LogGenerator"),
+    .executableTarget(name: "loggen", dependencies: ["LogGenerator"]),
     // libFuzzer entry point: `swift build --product FuzzParser --sanitize=fuzzer`
     // (see docs/fuzzing.md). A plain build links it as a do-nothing binary.
     .executableTarget(
@@ -47,11 +50,11 @@ let package = Package(
     ),
     .testTarget(
       name: "LogScanCoreTests",
-      dependencies: ["LogScanCore"]
+      dependencies: ["LogScanCore", "LogGenerator"]
     ),
     .testTarget(
       name: "LogScanCLITests",
-      dependencies: ["LogScanCore"]
+      dependencies: ["LogScanCore", "LogGenerator"]
     ),
   ]
 )

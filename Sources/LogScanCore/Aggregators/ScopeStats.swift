@@ -68,8 +68,10 @@ package struct ScopeStats: Sendable {
   /// Adds the other scope's histogram only (the overall scope is the sum of
   /// the service scopes' histograms).
   package mutating func mergeLatency(_ other: ScopeStats) {
-    if let theirs = other.latency {
-      if latency == nil { latency = Self.makeHistogram() }
+    guard let theirs = other.latency else { return }
+    if latency == nil {
+      latency = theirs
+    } else {
       latency!.add(theirs)
     }
   }

@@ -23,29 +23,28 @@ package struct Capture: Sendable {
 /// and allocates nothing per line. Invalid UTF-8 inside strings is accepted
 /// and flagged (it is repaired when the text is shown); anywhere else it is a
 /// syntax error.
+///
+/// Objects that hold bound keys are walked member by member; every other
+/// nested value is validated by `skipContainer` without key lookups.
 package struct JSONScanner: ~Copyable {
-  package let table: KeyTable
+  package let table: FrozenKeyTable
   package let maxDepth: Int
   private let captures: UnsafeMutablePointer<Capture>
   /// Bit `f` set when field `f` was captured in the current line.
   package private(set) var found: UInt32 = 0
   /// The current line has invalid UTF-8 inside a string.
   package private(set) var sawInvalidUTF8 = false
-  private let nodes: UnsafeMutablePointer<Int32>
 
   package init(table: KeyTable, maxDepth: Int = 64) {
     precondition(maxDepth >= 1 && maxDepth <= 64, "Invalid arguments: maxDepth must be 1...64")
-    self.table = table
+    self.table = table.freeze()
     self.maxDepth = maxDepth
     captures = .allocate(capacity: Field.count)
     captures.initialize(repeating: Capture(), count: Field.count)
-    nodes = .allocate(capacity: 66)
-    nodes.initialize(repeating: -1, count: 66)
   }
 
   deinit {
     captures.deallocate()
-    nodes.deallocate()
   }
 
   @inline(__always)
@@ -61,8 +60,25 @@ package struct JSONScanner: ~Copyable {
     case malformed(MalformedReason)
   }
 
-  private enum State {
-    case objectFirst, key, value, arrayFirst, afterValue
+  // Error codes of the inner functions (0: fine).
+  private static let truncated: UInt8 = 1
+  private static let controlCharacter: UInt8 = 2
+  private static let invalidEscape: UInt8 = 3
+  private static let invalidNumber: UInt8 = 4
+  private static let invalidLiteral: UInt8 = 5
+  private static let unexpectedByte: UInt8 = 6
+  private static let tooDeep: UInt8 = 7
+
+  private static func reason(_ code: UInt8) -> MalformedReason {
+    switch code {
+    case truncated: return .truncated
+    case controlCharacter: return .controlCharacter
+    case invalidEscape: return .invalidEscape
+    case invalidNumber: return .invalidNumber
+    case invalidLiteral: return .invalidLiteral
+    case tooDeep: return .tooDeep
+    default: return .unexpectedByte
+    }
   }
 
   /// Scans one line (without its newline).
@@ -75,143 +91,202 @@ package struct JSONScanner: ~Copyable {
     var i = skipWhitespace(p, n, 0)
     guard i < n else { return .blank }
     guard p[i] == UInt8(ascii: "{") else { return .malformed(.notAnObject) }
-    i += 1
+    i &+= 1
+    let code = scanObject(p, n, &i, node: KeyTable.root, depth: 1)
+    guard code == 0 else { return .malformed(Self.reason(code)) }
+    return skipWhitespace(p, n, i) == n ? .object : .malformed(.trailingData)
+  }
 
-    var depth = 1
-    var arrayBits: UInt64 = 0  // bit d set: the container at depth d is an array
-    nodes[1] = KeyTable.root
-    var state = State.objectFirst
-    var binding: FieldBinding? = nil
-    var child: Int32 = -1
-
+  /// Scans the members of an object whose `{` was consumed, looking keys up
+  /// in `node`; leaves `i` after the closing `}`.
+  private mutating func scanObject(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, node: Int32, depth: Int
+  ) -> UInt8 {
+    i = skipWhitespace(p, n, i)
+    guard i < n else { return Self.truncated }
+    if p[i] == UInt8(ascii: "}") {
+      i &+= 1
+      return 0
+    }
     while true {
-      switch state {
-      case .objectFirst:
-        i = skipWhitespace(p, n, i)
-        guard i < n else { return .malformed(.truncated) }
-        if p[i] == UInt8(ascii: "}") {
-          i += 1
-          depth -= 1
-          if depth == 0 { return finish(p, n, i) }
-          state = .afterValue
-        } else {
-          state = .key
-        }
-
-      case .key:
-        guard i < n else { return .malformed(.truncated) }
-        guard p[i] == UInt8(ascii: "\"") else { return .malformed(.unexpectedByte) }
-        var escaped = false
-        let keyStart = i + 1
-        let keyEnd = scanString(p, n, keyStart, &escaped)
-        guard keyEnd >= 0 else { return .malformed(stringError(keyEnd)) }
-        binding = nil
-        child = -1
-        let node = nodes[depth]
-        if node >= 0 {
-          let hit =
-            escaped
-            ? lookupEscapedKey(p + keyStart, keyEnd - keyStart, node: node)
-            : table.lookup(node: node, key: p + keyStart, length: keyEnd - keyStart)
-          if let hit {
-            binding = hit.binding
-            child = hit.child
-          }
-        }
-        i = skipWhitespace(p, n, keyEnd + 1)
-        guard i < n else { return .malformed(.truncated) }
-        guard p[i] == UInt8(ascii: ":") else { return .malformed(.unexpectedByte) }
-        i += 1
-        state = .value
-
-      case .arrayFirst:
-        i = skipWhitespace(p, n, i)
-        guard i < n else { return .malformed(.truncated) }
-        if p[i] == UInt8(ascii: "]") {
-          i += 1
-          depth -= 1
-          state = .afterValue
-        } else {
-          binding = nil
-          child = -1
-          state = .value
-        }
-
-      case .value:
-        i = skipWhitespace(p, n, i)
-        guard i < n else { return .malformed(.truncated) }
-        let c = p[i]
-        let start = i
+      guard i < n else { return Self.truncated }
+      guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
+      var escaped = false
+      let keyStart = i &+ 1
+      let keyEnd = scanString(p, n, keyStart, &escaped)
+      guard keyEnd >= 0 else { return stringError(keyEnd) }
+      let entry: UnsafePointer<KeyTable.Entry>? =
+        escaped
+        ? lookupEscapedKey(p + keyStart, keyEnd &- keyStart, node: node)
+        : table.lookup(node: node, key: p + keyStart, length: keyEnd &- keyStart)
+      i = skipWhitespace(p, n, keyEnd &+ 1)
+      guard i < n else { return Self.truncated }
+      guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
+      i = skipWhitespace(p, n, i &+ 1)
+      guard i < n else { return Self.truncated }
+      let binding = entry?.pointee.fieldBinding
+      let c = p[i]
+      let start = i
+      switch c {
+      case UInt8(ascii: "\""):
+        var valueEscaped = false
+        let end = scanString(p, n, i &+ 1, &valueEscaped)
+        guard end >= 0 else { return stringError(end) }
+        if let binding { record(binding, start: i &+ 1, end: end, kind: .string, escaped: valueEscaped) }
+        i = end &+ 1
+      case UInt8(ascii: "{"):
+        guard depth < maxDepth else { return Self.tooDeep }
+        if let binding { record(binding, start: i, end: i &+ 1, kind: .container, escaped: false) }
+        i &+= 1
+        let child = entry?.pointee.childNode ?? -1
+        let code =
+          child >= 0
+          ? scanObject(p, n, &i, node: child, depth: depth &+ 1)
+          : skipContainer(p, n, &i, depth: depth &+ 1, isArray: false)
+        guard code == 0 else { return code }
+      case UInt8(ascii: "["):
+        guard depth < maxDepth else { return Self.tooDeep }
+        if let binding { record(binding, start: i, end: i &+ 1, kind: .container, escaped: false) }
+        i &+= 1
+        let code = skipContainer(p, n, &i, depth: depth &+ 1, isArray: true)
+        guard code == 0 else { return code }
+      default:
         var kind = ValueKind.null
-        var escaped = false
-        switch c {
-        case UInt8(ascii: "\""):
-          let end = scanString(p, n, i + 1, &escaped)
-          guard end >= 0 else { return .malformed(stringError(end)) }
-          if let binding { record(binding, start: i + 1, end: end, kind: .string, escaped: escaped) }
-          i = end + 1
-          state = .afterValue
-          continue
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-          guard depth < maxDepth else { return .malformed(.tooDeep) }
-          depth += 1
-          if let binding { record(binding, start: i, end: i + 1, kind: .container, escaped: false) }
-          i += 1
-          if c == UInt8(ascii: "{") {
-            arrayBits &= ~(1 << UInt64(depth))
-            nodes[depth] = child
-            state = .objectFirst
-          } else {
-            arrayBits |= 1 << UInt64(depth)
-            state = .arrayFirst
-          }
-          continue
-        case UInt8(ascii: "t"):
-          guard matchLiteral(p, n, i, "true") else { return .malformed(literalError(p, n, i, 4)) }
-          i += 4
-          kind = .bool
-        case UInt8(ascii: "f"):
-          guard matchLiteral(p, n, i, "false") else { return .malformed(literalError(p, n, i, 5)) }
-          i += 5
-          kind = .bool
-        case UInt8(ascii: "n"):
-          guard matchLiteral(p, n, i, "null") else { return .malformed(literalError(p, n, i, 4)) }
-          i += 4
-          kind = .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-          let end = scanNumber(p, n, i)
-          guard end >= 0 else { return .malformed(end == -1 ? .truncated : .invalidNumber) }
-          i = end
-          kind = .number
-        default:
-          return .malformed(.unexpectedByte)
-        }
+        let code = scanScalar(p, n, &i, &kind)
+        guard code == 0 else { return code }
         // A null is no value: it leaves the field unset.
         if let binding, kind != .null { record(binding, start: start, end: i, kind: kind, escaped: false) }
-        state = .afterValue
-
-      case .afterValue:
+      }
+      i = skipWhitespace(p, n, i)
+      guard i < n else { return Self.truncated }
+      let next = p[i]
+      i &+= 1
+      if next == UInt8(ascii: ",") {
         i = skipWhitespace(p, n, i)
-        guard i < n else { return .malformed(.truncated) }
-        let c = p[i]
-        let inArray = arrayBits & (1 << UInt64(depth)) != 0
-        if c == UInt8(ascii: ",") {
-          i = skipWhitespace(p, n, i + 1)
-          if inArray {
-            binding = nil
-            child = -1
-            state = .value
-          } else {
-            state = .key
+        continue
+      }
+      if next == UInt8(ascii: "}") { return 0 }
+      return Self.unexpectedByte
+    }
+  }
+
+  /// A number or literal at `i`; leaves `i` after it.
+  @inline(__always)
+  private func scanScalar(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ kind: inout ValueKind
+  ) -> UInt8 {
+    switch p[i] {
+    case UInt8(ascii: "t"):
+      guard matchLiteral(p, n, i, "true") else { return literalError(p, n, i, 4) }
+      i &+= 4
+      kind = .bool
+    case UInt8(ascii: "f"):
+      guard matchLiteral(p, n, i, "false") else { return literalError(p, n, i, 5) }
+      i &+= 5
+      kind = .bool
+    case UInt8(ascii: "n"):
+      guard matchLiteral(p, n, i, "null") else { return literalError(p, n, i, 4) }
+      i &+= 4
+      kind = .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let end = scanNumber(p, n, i)
+      guard end >= 0 else { return end == -1 ? Self.truncated : Self.invalidNumber }
+      i = end
+      kind = .number
+    default:
+      return Self.unexpectedByte
+    }
+    return 0
+  }
+
+  /// Validates the rest of a container whose opening bracket was consumed
+  /// (`depth` is its depth), without looking keys up; leaves `i` after its
+  /// closing bracket.
+  private mutating func skipContainer(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, depth startDepth: Int, isArray: Bool
+  ) -> UInt8 {
+    var depth = startDepth
+    // Bit d set: the container at depth d is an array (depth <= 64).
+    var arrayBits: UInt64 = isArray ? 1 << UInt64(depth &- 1) : 0
+    // Expecting the first member of a container just opened.
+    var opened = true
+    while true {
+      i = skipWhitespace(p, n, i)
+      guard i < n else { return Self.truncated }
+      let inArray = arrayBits & (1 << UInt64(depth &- 1)) != 0
+      if opened {
+        opened = false
+        if p[i] == (inArray ? UInt8(ascii: "]") : UInt8(ascii: "}")) {
+          i &+= 1
+          depth &-= 1
+          if depth < startDepth { return 0 }
+          if let code = afterValue(p, n, &i, &depth, arrayBits, startDepth) {
+            if code == 0 { return 0 }
+            if code != 255 { return code }
           }
-        } else if c == (inArray ? UInt8(ascii: "]") : UInt8(ascii: "}")) {
-          i += 1
-          depth -= 1
-          if depth == 0 { return finish(p, n, i) }
-        } else {
-          return .malformed(.unexpectedByte)
+          continue
         }
       }
+      if !inArray {
+        // key
+        guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
+        var escaped = false
+        let keyEnd = scanString(p, n, i &+ 1, &escaped)
+        guard keyEnd >= 0 else { return stringError(keyEnd) }
+        i = skipWhitespace(p, n, keyEnd &+ 1)
+        guard i < n else { return Self.truncated }
+        guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
+        i = skipWhitespace(p, n, i &+ 1)
+        guard i < n else { return Self.truncated }
+      }
+      // value
+      let c = p[i]
+      if c == UInt8(ascii: "\"") {
+        var escaped = false
+        let end = scanString(p, n, i &+ 1, &escaped)
+        guard end >= 0 else { return stringError(end) }
+        i = end &+ 1
+      } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+        guard depth < maxDepth else { return Self.tooDeep }
+        depth &+= 1
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        arrayBits = c == UInt8(ascii: "[") ? arrayBits | bit : arrayBits & ~bit
+        i &+= 1
+        opened = true
+        continue
+      } else {
+        var kind = ValueKind.null
+        let code = scanScalar(p, n, &i, &kind)
+        guard code == 0 else { return code }
+      }
+      if let code = afterValue(p, n, &i, &depth, arrayBits, startDepth) {
+        if code == 0 { return 0 }
+        if code != 255 { return code }
+      }
+    }
+  }
+
+  /// After a value inside `skipContainer`: consumes `,` (returns nil: next
+  /// member) or closing brackets (returns 0 when the starting container
+  /// closed, 255 when an inner one did and more follows), or an error code.
+  @inline(__always)
+  private func afterValue(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ depth: inout Int, _ arrayBits: UInt64,
+    _ startDepth: Int
+  ) -> UInt8? {
+    while true {
+      i = skipWhitespace(p, n, i)
+      guard i < n else { return Self.truncated }
+      let c = p[i]
+      let inArray = arrayBits & (1 << UInt64(depth &- 1)) != 0
+      if c == UInt8(ascii: ",") {
+        i &+= 1
+        return nil
+      }
+      guard c == (inArray ? UInt8(ascii: "]") : UInt8(ascii: "}")) else { return Self.unexpectedByte }
+      i &+= 1
+      depth &-= 1
+      if depth < startDepth { return 0 }
     }
   }
 
@@ -228,27 +303,26 @@ package struct JSONScanner: ~Copyable {
       priority: binding.priority)
   }
 
-  private func finish(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Outcome {
-    skipWhitespace(p, n, i) == n ? .object : .malformed(.trailingData)
-  }
-
-  private func lookupEscapedKey(_ start: UnsafePointer<UInt8>, _ length: Int, node: Int32) -> (
-    binding: FieldBinding?, child: Int32
-  )? {
+  private func lookupEscapedKey(_ start: UnsafePointer<UInt8>, _ length: Int, node: Int32)
+    -> UnsafePointer<KeyTable.Entry>?
+  {
     let decoded = decodeJSONString(UnsafeRawBufferPointer(start: start, count: length), escaped: true)
     return decoded.withUnsafeBufferPointer { table.lookup(node: node, key: $0.baseAddress!, length: $0.count) }
   }
 
-  private func stringError(_ code: Int) -> MalformedReason {
+  @inline(__always)
+  private func stringError(_ code: Int) -> UInt8 {
     switch code {
-    case -1: return .truncated
-    case -2: return .controlCharacter
-    default: return .invalidEscape
+    case -1: return Self.truncated
+    case -2: return Self.controlCharacter
+    default: return Self.invalidEscape
     }
   }
 
-  private func literalError(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ length: Int) -> MalformedReason {
-    n - i < length ? .truncated : .invalidLiteral
+  private func literalError(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ length: Int) -> UInt8 {
+    // A literal cut by the end of the line is truncation only when what is
+    // there is a prefix of it.
+    n &- i < length ? Self.truncated : Self.invalidLiteral
   }
 
   @inline(__always)

@@ -5,8 +5,11 @@
 /// turn), or both. Lookups hash the key's length and first and last bytes
 /// into a bucket and compare bytes only on a hash hit, so keys the analysis
 /// does not need cost a few instructions each.
+///
+/// Built once, then read-only: `freeze()` lays it out in flat buffers the
+/// scanner reads without bounds checks or reference counting.
 package struct KeyTable: Sendable {
-  private struct Entry: Sendable {
+  package struct Entry: Sendable {
     var keyStart: Int32
     var keyLength: Int32
     var binding: FieldBinding?
@@ -14,7 +17,7 @@ package struct KeyTable: Sendable {
     var next: Int32
   }
 
-  private static let bucketCount = 64
+  static let bucketCount = 64
   private var keyBytes: [UInt8] = []
   private var entries: [Entry] = []
   /// `nodeCount * bucketCount` heads of entry chains, -1 when empty.
@@ -29,13 +32,13 @@ package struct KeyTable: Sendable {
   package static let root: Int32 = 0
 
   private mutating func addNode() -> Int32 {
-    buckets.append(contentsOf: repeatElement(-1, count: Self.bucketCount))
+    buckets.append(contentsOf: [Int32](repeating: -1, count: Self.bucketCount))
     nodeCount += 1
     return Int32(nodeCount - 1)
   }
 
   @inline(__always)
-  private static func bucket(_ start: UnsafePointer<UInt8>, _ length: Int) -> Int {
+  static func bucket(_ start: UnsafePointer<UInt8>, _ length: Int) -> Int {
     guard length > 0 else { return 0 }
     let hash = length &* 31 &+ Int(start[0]) &* 7 &+ Int(start[length - 1])
     return hash & (bucketCount - 1)
@@ -58,10 +61,17 @@ package struct KeyTable: Sendable {
   }
 
   private mutating func findOrAdd(node: Int32, key: [UInt8]) -> Int {
-    let found = key.withUnsafeBufferPointer { lookupEntry(node: node, key: $0.baseAddress!, length: $0.count) }
-    if let found { return found }
-    let bucket = key.withUnsafeBufferPointer { Self.bucket($0.baseAddress!, $0.count) }
-    let slot = Int(node) * Self.bucketCount + bucket
+    var index = key.withUnsafeBufferPointer {
+      buckets[Int(node) * Self.bucketCount + Self.bucket($0.baseAddress!, $0.count)]
+    }
+    while index >= 0 {
+      let entry = entries[Int(index)]
+      if Array(keyBytes[Int(entry.keyStart)..<Int(entry.keyStart + entry.keyLength)]) == key {
+        return Int(index)
+      }
+      index = entry.next
+    }
+    let slot = key.withUnsafeBufferPointer { Int(node) * Self.bucketCount + Self.bucket($0.baseAddress!, $0.count) }
     entries.append(
       Entry(
         keyStart: Int32(keyBytes.count), keyLength: Int32(key.count), binding: nil, child: -1,
@@ -71,47 +81,67 @@ package struct KeyTable: Sendable {
     return entries.count - 1
   }
 
+  /// The table laid out for the scanner.
+  package func freeze() -> FrozenKeyTable { FrozenKeyTable(keyBytes: keyBytes, entries: entries, buckets: buckets) }
+}
+
+/// A `KeyTable` in flat, immutable buffers.
+package final class FrozenKeyTable: @unchecked Sendable {
+  private let keyBytes: UnsafeMutablePointer<UInt8>
+  private let entries: UnsafeMutablePointer<KeyTable.Entry>
+  private let buckets: UnsafeMutablePointer<Int32>
+
+  init(keyBytes: [UInt8], entries: [KeyTable.Entry], buckets: [Int32]) {
+    self.keyBytes = .allocate(capacity: max(1, keyBytes.count))
+    self.keyBytes.initialize(from: keyBytes, count: keyBytes.count)
+    self.entries = .allocate(capacity: max(1, entries.count))
+    self.entries.initialize(from: entries, count: entries.count)
+    self.buckets = .allocate(capacity: buckets.count)
+    self.buckets.initialize(from: buckets, count: buckets.count)
+  }
+
+  deinit {
+    keyBytes.deallocate()
+    entries.deallocate()
+    buckets.deallocate()
+  }
+
+  /// The entry of `key` in `node`, or nil.
   @inline(__always)
-  private func lookupEntry(node: Int32, key: UnsafePointer<UInt8>, length: Int) -> Int? {
-    var index = buckets[Int(node) * Self.bucketCount + Self.bucket(key, length)]
+  package func lookup(node: Int32, key: UnsafePointer<UInt8>, length: Int) -> UnsafePointer<KeyTable.Entry>? {
+    var index = buckets[Int(node) &* KeyTable.bucketCount &+ KeyTable.bucket(key, length)]
     while index >= 0 {
-      let entry = entries[Int(index)]
-      if Int(entry.keyLength) == length {
-        let same = keyBytes.withUnsafeBufferPointer { stored in
-          memoryEquals(stored.baseAddress! + Int(entry.keyStart), key, length)
-        }
-        if same { return Int(index) }
+      let entry = entries + Int(index)
+      if Int(entry.pointee.keyLength) == length
+        && memoryEquals(keyBytes + Int(entry.pointee.keyStart), key, length)
+      {
+        return UnsafePointer(entry)
       }
-      index = entry.next
+      index = entry.pointee.next
     }
     return nil
   }
+}
 
-  /// What a key means in `node`: its binding and child node (-1 for none).
-  @inline(__always)
-  package func lookup(node: Int32, key: UnsafePointer<UInt8>, length: Int) -> (
-    binding: FieldBinding?, child: Int32
-  )? {
-    guard let index = lookupEntry(node: node, key: key, length: length) else { return nil }
-    let entry = entries[index]
-    return (entry.binding, entry.child)
-  }
+extension KeyTable.Entry {
+  package var fieldBinding: FieldBinding? { binding }
+  package var childNode: Int32 { child }
 }
 
 @inline(__always)
 func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
   var i = 0
-  while i + 8 <= count {
+  while i &+ 8 <= count {
     if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self)
       != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
     {
       return false
     }
-    i += 8
+    i &+= 8
   }
   while i < count {
     if a[i] != b[i] { return false }
-    i += 1
+    i &+= 1
   }
   return true
 }

@@ -19,8 +19,8 @@ package enum SummaryScan {
     let outcome = ScanPipeline.run(plan, options: options) {
       SummarySink(fieldMap: fieldMap, limits: limits)
     }
-    var shard = SummaryShard(limits: limits)
-    for output in outcome.outputs { shard.merge(output) }
+    var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
+    for output in outcome.outputs.dropFirst() { shard.merge(output) }
     var examples = shard.examples.map { example in
       var fixed = example
       fixed.line = outcome.lineInInput(unit: example.unit, line: example.line)

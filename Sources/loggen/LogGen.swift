@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import LogGenerator
+
+/// loggen: writes deterministic, realistic multi-service JSON logs to stdout.
+///
+///     loggen --bytes 1G > corpus.jsonl
+///     loggen --lines 100000 --seed 7 --malformed 0.001 --incident 30:40:0.2
+@main
+struct LogGen {
+  static func main() {
+    var configuration = LogGenerator.Configuration()
+    var byteLimit: Int64 = 0
+    var lineLimit = 0
+    var arguments = CommandLine.arguments.dropFirst()
+    func value() -> String {
+      guard let next = arguments.popFirst() else { fail("missing value after an option") }
+      return next
+    }
+    while let argument = arguments.popFirst() {
+      switch argument {
+      case "--bytes": byteLimit = parseSize(value())
+      case "--lines": lineLimit = number(Int.self, value(), "--lines takes a number")
+      case "--seed": configuration.seed = number(UInt64.self, value(), "--seed takes a number")
+      case "--rate": configuration.requestsPerMinute = number(Int.self, value(), "--rate takes a number")
+      case "--error-rate": configuration.errorRate = number(Double.self, value(), "--error-rate takes a number")
+      case "--malformed": configuration.malformedRate = number(Double.self, value(), "--malformed takes a number")
+      case "--incident":
+        let parts = value().split(separator: ":")
+        guard parts.count == 3, let start = Int(parts[0]), let end = Int(parts[1]), let rate = Double(parts[2])
+        else { fail("--incident takes START_MINUTE:END_MINUTE:ERROR_RATE") }
+        configuration.incidents.append((start, end, rate))
+      case "-h", "--help":
+        print("usage: loggen (--bytes SIZE[K|M|G] | --lines N) [--seed N] [--rate REQ_PER_MIN]")
+        print("              [--error-rate F] [--malformed F] [--incident START:END:RATE]...")
+        exit(0)
+      default: fail("unknown argument '\(argument)'")
+      }
+    }
+    if byteLimit == 0 && lineLimit == 0 { lineLimit = 10_000 }
+    var generator = LogGenerator(configuration)
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    var written: Int64 = 0
+    var lines = 0
+    while (byteLimit == 0 || written < byteLimit) && (lineLimit == 0 || lines < lineLimit) {
+      let before = buffer.count
+      generator.appendRequest(to: &buffer)
+      lines += buffer[before...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+      written += Int64(buffer.count - before)
+      if buffer.count >= 1 << 20 { flush(&buffer) }
+    }
+    flush(&buffer)
+  }
+
+  static func flush(_ buffer: inout [UInt8]) {
+    buffer.withUnsafeBytes { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let n = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+        if n <= 0 { exit(errno == EPIPE ? 0 : 1) }
+        offset += n
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  static func number<T: LosslessStringConvertible>(_ type: T.Type, _ text: String, _ message: String) -> T {
+    guard let value = T(text) else { fail(message) }
+    return value
+  }
+
+  static func parseSize(_ text: String) -> Int64 {
+    let multipliers: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+    if let last = text.last, let multiplier = multipliers[last], let number = Int64(text.dropLast()) {
+      return number * multiplier
+    }
+    return number(Int64.self, text, "--bytes takes a size like 500M or 1G")
+  }
+
+  static func fail(_ message: String) -> Never {
+    var text = "loggen: \(message)\n"
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    exit(2)
+  }
+}
