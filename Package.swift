@@ -54,7 +54,7 @@ let package = Package(
     ),
     .testTarget(
       name: "LogScanCLITests",
-      dependencies: ["LogScanCore", "LogGenerator"]
+      dependencies: ["LogScanCore", "LogGenerator", "logscan", "loggen"]
     ),
   ]
 )

@@ -23,4 +23,25 @@ struct LogScan: ParsableCommand {
     subcommands: [Summary.self],
     defaultSubcommand: Summary.self
   )
+
+  /// argument-parser reports usage errors with status 64 (EX_USAGE);
+  /// logscan's documented status for them is 2.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        Output.writeStandardError(fullMessage(for: error) + "\n")
+        ExitStatus.usageOrUnreadable.exitProcess()
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+extension ExitCode {
+  func exitProcess() -> Never {
+    LogScan.exit(withError: self)
+  }
 }

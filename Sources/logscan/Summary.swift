@@ -65,6 +65,11 @@ struct Summary: ParsableCommand {
     Output.ignoreBrokenPipeSignal()
     var options = input.scanOptions()
     let plan = InputPlan.make(paths: input.inputs, options: options)
+    if plan.units.isEmpty && !plan.openErrors.isEmpty {
+      // Nothing could be opened: a report of nothing would only hide the error.
+      for error in plan.openErrors { Output.warn(error.message) }
+      throw ExitStatus.usageOrUnreadable
+    }
     var bar: ProgressBar?
     if !input.noProgress && !plan.readsStandardInput && ProgressBar.shouldShow() {
       let counter = ProgressCounter()

@@ -6,8 +6,8 @@ package import Histogram
 package struct ScopeStats: Sendable {
   package var events = 0
   package var errors = 0
-  /// Events by HTTP status class: 1xx ... 5xx at 1...5, other statuses at 0.
-  package var statusClasses = [Int](repeating: 0, count: 6)
+  /// Events by HTTP status class.
+  package var statusClasses = StatusClassCounts()
   /// Durations in nanoseconds, relative error at most 0.1%; created on the
   /// first duration so scopes without any cost nothing.
   package var latency: Histogram<UInt64>?
@@ -25,10 +25,7 @@ package struct ScopeStats: Sendable {
   package mutating func add(_ event: Event, isError: Bool, minute: Int64?, recordLatency: Bool) {
     events &+= 1
     if isError { errors &+= 1 }
-    if let status = event.status {
-      let statusClass = status / 100
-      statusClasses[statusClass >= 1 && statusClass <= 5 ? statusClass : 0] &+= 1
-    }
+    if let status = event.status { statusClasses.add(status) }
     if let timestamp = event.timestamp {
       if timestamp < firstTimestamp { firstTimestamp = timestamp }
       if timestamp > lastTimestamp { lastTimestamp = timestamp }
@@ -48,14 +45,20 @@ package struct ScopeStats: Sendable {
     latency!.record(UInt64(nanos))
   }
 
+  /// Durations in nanoseconds with 3 significant digits (relative error
+  /// under 0.1%), sized up front for an hour so that it rarely has to grow
+  /// (it still does, for longer durations).
   package static func makeHistogram() -> Histogram<UInt64> {
-    Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+    var histogram = Histogram<UInt64>(
+      lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
+    histogram.autoResize = true
+    return histogram
   }
 
   package mutating func merge(_ other: ScopeStats) {
     events += other.events
     errors += other.errors
-    for k in 0..<statusClasses.count { statusClasses[k] += other.statusClasses[k] }
+    statusClasses.merge(other.statusClasses)
     mergeLatency(other)
     minDuration = min(minDuration, other.minDuration)
     maxDuration = max(maxDuration, other.maxDuration)
@@ -124,4 +127,46 @@ package struct MinuteCounter: Sendable {
   }
 
   package var minuteCount: Int { allCounts().count }
+}
+
+/// Events by HTTP status class, in plain counters (no array to check for
+/// uniqueness on the hot path).
+package struct StatusClassCounts: Sendable, Equatable {
+  package var other = 0
+  package var informational = 0
+  package var success = 0
+  package var redirection = 0
+  package var clientError = 0
+  package var serverError = 0
+
+  package init() {}
+
+  @inline(__always)
+  package mutating func add(_ status: Int) {
+    switch status {
+    case 200..<300: success &+= 1
+    case 400..<500: clientError &+= 1
+    case 500..<600: serverError &+= 1
+    case 300..<400: redirection &+= 1
+    case 100..<200: informational &+= 1
+    default: other &+= 1
+    }
+  }
+
+  package mutating func merge(_ other: StatusClassCounts) {
+    self.other += other.other
+    informational += other.informational
+    success += other.success
+    redirection += other.redirection
+    clientError += other.clientError
+    serverError += other.serverError
+  }
+
+  /// Non-zero classes by name ("1xx" ... "5xx", "other"), in that order.
+  package var named: [(String, Int)] {
+    [
+      ("1xx", informational), ("2xx", success), ("3xx", redirection), ("4xx", clientError),
+      ("5xx", serverError), ("other", other),
+    ].filter { $0.1 > 0 }
+  }
 }

@@ -17,6 +17,8 @@ package struct Event {
 /// bound to the configured field names, then decodes the captured values.
 package struct EventExtractor: ~Copyable {
   package var scanner: JSONScanner
+  private var dateCache = Timestamp.DateCache()
+  private var levelCache = LevelCache()
 
   package init(fieldMap: FieldMap = .canonical, maxDepth: Int = 64) {
     scanner = JSONScanner(table: fieldMap.keyTable, maxDepth: maxDepth)
@@ -97,12 +99,12 @@ package struct EventExtractor: ~Copyable {
     return decoded.withUnsafeBytes { body($0) }
   }
 
-  private func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
+  private mutating func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
     switch capture.kind {
     case .string:
-      if let value = Timestamp.parseRFC3339(start, length) { return value }
+      if let value = Timestamp.parseRFC3339(start, length, cache: &dateCache) { return value }
       if let integer = parseDecimalInteger(start, length) {
         return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
       }
@@ -119,7 +121,7 @@ package struct EventExtractor: ~Copyable {
     }
   }
 
-  private func level(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Level {
+  private mutating func level(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Level {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
     switch capture.kind {
@@ -127,7 +129,7 @@ package struct EventExtractor: ~Copyable {
       if length > 0 && isDigit(start[0]), let number = parseJSONNumber(start, length) {
         return Level.parse(number: number)
       }
-      return Level.parse(name: start, length)
+      return levelCache.level(start, length)
     case .number:
       guard let number = parseJSONNumber(start, length) else { return .other }
       return Level.parse(number: number)
@@ -161,5 +163,26 @@ package struct EventExtractor: ~Copyable {
       number >= 0, number <= 999, number.rounded() == number
     else { return nil }
     return Int(number)
+  }
+}
+
+/// The level of the last level name read: a stream has a handful of names,
+/// so most lines skip the name table.
+struct LevelCache {
+  private var word: UInt64 = 0
+  private var length = -1
+  private var level = Level.other
+
+  @inline(__always)
+  mutating func level(_ p: UnsafePointer<UInt8>, _ n: Int) -> Level {
+    guard n <= 8 else { return Level.parse(name: p, n) }
+    var word: UInt64 = 0
+    for i in 0..<n { word |= UInt64(p[i]) << (8 &* UInt64(i)) }
+    if n == length && word == self.word { return level }
+    let parsed = Level.parse(name: p, n)
+    self.word = word
+    length = n
+    level = parsed
+    return parsed
   }
 }

@@ -296,7 +296,9 @@ package struct JSONScanner: ~Copyable {
   ) {
     let bit: UInt32 = 1 << UInt32(binding.field.rawValue)
     let slot = captures + binding.field.rawValue
-    if found & bit != 0 && slot.pointee.priority <= binding.priority { return }
+    // A key bound with a stronger (lower) priority keeps the field; among
+    // equal ones the last wins, as in most JSON readers.
+    if found & bit != 0 && slot.pointee.priority < binding.priority { return }
     found |= bit
     slot.pointee = Capture(
       start: Int32(start), end: Int32(end), kind: kind, escaped: escaped, unit: binding.unit,

@@ -5,7 +5,37 @@ package enum Timestamp {
   /// truncated), `Z` or a `±HH:MM` / `±HHMM` / `±HH` offset. A missing offset
   /// is read as UTC.
   package static func parseRFC3339(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    var cache = DateCache()
+    return parseRFC3339(p, n, cache: &cache)
+  }
+
+  /// Remembers the day of the last date read: consecutive log lines almost
+  /// always share it, so the calendar arithmetic runs once a day.
+  package struct DateCache {
+    var word: UInt64 = 0
+    var tail: UInt16 = 0
+    var days = Int.min
+    package init() {}
+  }
+
+  /// `parseRFC3339` with the date part cached.
+  @inline(__always)
+  package static func parseRFC3339(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout DateCache) -> Int64? {
     guard n >= 19 else { return nil }
+    let raw = UnsafeRawPointer(p)
+    let word = raw.loadUnaligned(as: UInt64.self)
+    let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+    if cache.days != Int.min && word == cache.word && tail == cache.tail {
+      return parseTime(p, n, days: cache.days)
+    }
+    guard let days = parseDate(p) else { return nil }
+    cache.word = word
+    cache.tail = tail
+    cache.days = days
+    return parseTime(p, n, days: days)
+  }
+
+  private static func parseDate(_ p: UnsafePointer<UInt8>) -> Int? {
     @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
       var value = 0
       for k in at..<(at + count) {
@@ -17,13 +47,27 @@ package enum Timestamp {
     }
     guard let year = digits(0, 4), p[4] == UInt8(ascii: "-"), let month = digits(5, 2),
       p[7] == UInt8(ascii: "-"), let day = digits(8, 2),
-      p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
+      month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    else { return nil }
+    return daysFromCivil(year, month, day)
+  }
+
+  @inline(__always)
+  private static func parseTime(_ p: UnsafePointer<UInt8>, _ n: Int, days: Int) -> Int64? {
+    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
+      var value = 0
+      for k in at..<(at + count) {
+        let d = p[k] &- UInt8(ascii: "0")
+        guard d < 10 else { return nil }
+        value = value * 10 + Int(d)
+      }
+      return value
+    }
+    guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
       let hour = digits(11, 2), p[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
       p[16] == UInt8(ascii: ":"), let second = digits(17, 2)
     else { return nil }
-    guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23
-      && minute <= 59 && second <= 60
-    else { return nil }
+    guard hour <= 23 && minute <= 59 && second <= 60 else { return nil }
     var i = 19
     var fraction: Int64 = 0
     if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
@@ -59,7 +103,6 @@ package enum Timestamp {
       }
     }
     guard i == n else { return nil }
-    let days = daysFromCivil(year, month, day)
     let seconds =
       Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetSeconds)

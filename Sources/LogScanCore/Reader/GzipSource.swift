@@ -10,6 +10,8 @@ package final class GzipSource: ByteSource {
   private var baseExhausted = false
   /// True between the start of a member and its end.
   private var inMember = false
+  /// A fault found while decoding bytes that were still handed out.
+  private var pendingError: ReaderError?
 
   package init(base: any ByteSource, name: String) {
     self.base = base
@@ -32,6 +34,10 @@ package final class GzipSource: ByteSource {
   package var consumedBytes: Int64 { base.consumedBytes - Int64(stream.pointee.avail_in) }
 
   package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ReaderError) -> Int {
+    if let pendingError {
+      self.pendingError = nil
+      throw pendingError
+    }
     stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
     stream.pointee.avail_out = UInt32(clamping: buffer.count)
     let capacity = Int(stream.pointee.avail_out)
@@ -48,15 +54,23 @@ package final class GzipSource: ByteSource {
       }
       inMember = true
       let code = inflate(stream, Z_NO_FLUSH)
-      switch code {
-      case Z_OK, Z_BUF_ERROR:
-        break
-      case Z_STREAM_END:
-        // A member ended; another may follow in the same file.
-        inMember = false
-        try check(inflateReset(stream))
-      default:
-        try check(code)
+      do throws(ReaderError) {
+        switch code {
+        case Z_OK, Z_BUF_ERROR:
+          break
+        case Z_STREAM_END:
+          // A member ended; another may follow in the same file.
+          inMember = false
+          try check(inflateReset(stream))
+        default:
+          try check(code)
+        }
+      } catch {
+        // Hand out what this call decoded before the fault; fail next time.
+        let produced = capacity - Int(stream.pointee.avail_out)
+        guard produced > 0 else { throw error }
+        pendingError = error
+        return produced
       }
     }
     return capacity - Int(stream.pointee.avail_out)

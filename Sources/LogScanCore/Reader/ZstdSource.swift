@@ -14,6 +14,8 @@ package final class ZstdSource: ByteSource {
   /// ended and everything was flushed.
   private var frameHint = 0
   private var sawAnyInput = false
+  /// A fault found while decoding bytes that were still handed out.
+  private var pendingError: ReaderError?
 
   package init(base: any ByteSource, name: String) {
     self.base = base
@@ -35,7 +37,15 @@ package final class ZstdSource: ByteSource {
   package var consumedBytes: Int64 { base.consumedBytes - Int64(input.size - input.pos) }
 
   package func read(into buffer: UnsafeMutableRawBufferPointer) throws(ReaderError) -> Int {
-    var output = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
+    if let pendingError {
+      self.pendingError = nil
+      throw pendingError
+    }
+    // At most one block's worth per call: given room for a whole frame,
+    // libzstd decodes it in one pass and a fault late in the frame would
+    // lose everything before it.
+    var output = ZSTD_outBuffer(
+      dst: buffer.baseAddress, size: min(buffer.count, ZSTD_DStreamOutSize()), pos: 0)
     while output.pos == 0 {
       if input.pos == input.size {
         if baseExhausted { return try finish() }
@@ -49,7 +59,14 @@ package final class ZstdSource: ByteSource {
         sawAnyInput = true
       }
       let result = ZSTD_decompressStream(context, &output, &input)
-      try check(result)
+      do throws(ReaderError) {
+        try check(result)
+      } catch {
+        // Hand out what this call decoded before the fault; fail next time.
+        guard output.pos > 0 else { throw error }
+        pendingError = error
+        return output.pos
+      }
       frameHint = result
     }
     return output.pos

@@ -111,13 +111,11 @@ extension SummaryReport {
         averagePerMinute: Double(timed) / Double(lastMinute - firstMinute + 1),
         peakPerMinute: peak.count, peakMinute: Timestamp.format(peak.minute * 60_000_000_000, fractionDigits: 0))
     }
-    let classNames = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"]
-    let statusClasses = zip(classNames, stats.statusClasses).filter { $0.1 > 0 }.map { ($0.0, $0.1) }
     let hasTime = stats.firstTimestamp <= stats.lastTimestamp
     return Scope(
       name: name, events: stats.events, errors: stats.errors,
       errorRate: stats.events == 0 ? 0 : Double(stats.errors) / Double(stats.events),
-      statusClasses: statusClasses.sorted { $0.0 < $1.0 }, latency: latency, throughput: throughput,
+      statusClasses: stats.statusClasses.named, latency: latency, throughput: throughput,
       firstSeen: hasTime ? Timestamp.format(stats.firstTimestamp) : nil,
       lastSeen: hasTime ? Timestamp.format(stats.lastTimestamp) : nil)
   }
