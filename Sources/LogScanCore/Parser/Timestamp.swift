@@ -122,9 +122,12 @@ package enum Timestamp {
     default:
       scale = unit.nanosecondsPerUnit
     }
-    let nanos = (value * scale).rounded()
-    guard abs(nanos) < 9.2e18 else { return nil }
-    return Int64(nanos)
+    guard abs(value * scale) < 9.2e18 else { return nil }
+    // Whole and fractional parts apart: the product of a millisecond epoch
+    // and 1e6 is past 2^53 and would not be exact in a Double.
+    let whole = value.rounded(.towardZero)
+    let fraction = ((value - whole) * scale).rounded()
+    return Int64(whole) * Int64(scale) + Int64(fraction)
   }
 
   /// Reads an integer epoch exactly (no Double rounding for nanoseconds).

@@ -28,7 +28,7 @@ extension SummaryReport {
 }
 
 extension SummaryReport.Input {
-  var json: JSONValue {
+  package var json: JSONValue {
     .object([
       ("name", .string(name)),
       ("format", .string(format)),
@@ -40,7 +40,7 @@ extension SummaryReport.Input {
 }
 
 extension SummaryReport.Lines {
-  var json: JSONValue {
+  package var json: JSONValue {
     .object([
       ("read", .int(read)),
       ("parsed", .int(parsed)),
@@ -61,7 +61,7 @@ extension SummaryReport.Lines {
 }
 
 extension SummaryReport.TimeRange {
-  var json: JSONValue {
+  package var json: JSONValue {
     .object([
       ("start", start.map { .string($0) } ?? .null),
       ("end", end.map { .string($0) } ?? .null),
@@ -71,7 +71,7 @@ extension SummaryReport.TimeRange {
 }
 
 extension SummaryReport.Scope {
-  var json: JSONValue {
+  package var json: JSONValue {
     var members: [(String, JSONValue)] = [
       ("events", .int(events)),
       ("errors", .int(errors)),
@@ -111,7 +111,7 @@ extension SummaryReport.Scope {
 }
 
 extension SummaryReport.ErrorTemplate {
-  var json: JSONValue {
+  package var json: JSONValue {
     .object([
       ("template", .string(template)),
       ("count", .int(count)),

@@ -1,0 +1,65 @@
+import LogScanCore
+import Testing
+
+func route(_ method: String?, _ path: String) -> String {
+  var out: [UInt8] = []
+  Array(path.utf8).withUnsafeBytes { pathBytes in
+    if let method {
+      Array(method.utf8).withUnsafeBytes { RouteFolder.fold(method: $0, path: pathBytes, into: &out) }
+    } else {
+      RouteFolder.fold(method: nil, path: pathBytes, into: &out)
+    }
+  }
+  return String(decoding: out, as: UTF8.self)
+}
+
+func template(_ message: String) -> String {
+  var out: [UInt8] = []
+  Array(message.utf8).withUnsafeBytes { MessageTemplate.fold($0, into: &out) }
+  return String(decoding: out, as: UTF8.self)
+}
+
+@Suite struct FoldingTests {
+  @Test(arguments: [
+    ("GET", "/api/orders/8412", "GET /api/orders/:id"),
+    ("get", "/api/orders/8412?expand=items#top", "GET /api/orders/:id"),
+    ("GET", "/api/users/3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f6a7b8/posts", "GET /api/users/:id/posts"),
+    ("POST", "/api/payments/9f86d081884c7d65/refund", "POST /api/payments/:id/refund"),
+    ("GET", "/api/requests/req_8f2c9a", "GET /api/requests/:id"),
+    ("GET", "/v1/files/aGVsbG8td29ybGQtMTIzNDU2Nzg5", "GET /v1/files/:id"),
+    ("GET", "/api/v2/health", "GET /api/v2/health"),
+    ("GET", "/oauth2/callback", "GET /oauth2/callback"),
+    ("GET", "/static/app.js", "GET /static/app.js"),
+    ("GET", "/decade/cafe", "GET /decade/cafe"),
+    ("GET", "https://example.com:8443/api/orders/12?x=1", "GET /api/orders/:id"),
+    ("GET", "", "GET /"),
+  ])
+  func foldsIdSegments(method: String, path: String, expected: String) {
+    #expect(route(method, path) == expected)
+  }
+
+  @Test func pathWithoutMethod() {
+    #expect(route(nil, "/api/orders/1") == "/api/orders/:id")
+  }
+
+  @Test(arguments: [
+    ("Payment failed for order ord_8812: timeout after 3000 ms", "Payment failed for order <id>: timeout after <num> ms"),
+    ("User 42 not found.", "User <num> not found."),
+    ("connect to 10.0.0.12:5432 failed", "connect to <num>:<num> failed"),
+    ("mail to bob@example.com bounced", "mail to <email> bounced"),
+    ("key 'user:991' is missing", "key '<str>' is missing"),
+    ("can't open \"/tmp/x 1\"", "can't open \"<str>\""),
+    ("trace 3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f6a7b8   failed", "trace <id> failed"),
+    ("Session store unavailable", "Session store unavailable"),
+    ("retry in 2.5s", "retry in <id>"),
+    ("HTTP 503", "HTTP <num>"),
+  ])
+  func foldsMessagesIntoTemplates(message: String, expected: String) {
+    #expect(template(message) == expected)
+  }
+
+  @Test func templatesAreBounded() {
+    let long = String(repeating: "word ", count: 200)
+    #expect(template(long).utf8.count <= MessageTemplate.maxLength)
+  }
+}

@@ -1,0 +1,365 @@
+import Foundation
+import LogGenerator
+import LogScanCore
+import Testing
+
+/// What Foundation makes of a line, adjusted where logscan deliberately
+/// differs: invalid UTF-8 inside strings and lone surrogate escapes are
+/// repaired rather than rejected (RFC 8259 section 8.2 leaves them open),
+/// nesting deeper than 64 is rejected, and so is a trailing comma, which
+/// Foundation accepts although RFC 8259's grammar has none.
+enum Reference {
+  case object([String: Any])
+  case blank
+  case invalid
+
+  init(_ line: [UInt8]) {
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+      self = .blank
+      return
+    }
+    // Repairing invalid UTF-8 turns bytes outside strings into U+FFFD, which
+    // JSON rejects anyway, so the verdict is the same as for raw bytes.
+    let (adjusted, trailingComma) = Reference.adjust(line)
+    let repaired = Data(String(decoding: adjusted, as: UTF8.self).utf8)
+    guard !trailingComma, let value = try? JSONSerialization.jsonObject(with: repaired, options: []),
+      let object = value as? [String: Any], Reference.depth(of: object) <= 64
+    else {
+      self = .invalid
+      return
+    }
+    self = .object(object)
+  }
+
+  /// Replaces lone surrogate escapes with \ufffd and finds a comma that
+  /// closes an object or array, outside strings.
+  static func adjust(_ line: [UInt8]) -> ([UInt8], Bool) {
+    var out: [UInt8] = []
+    var inString = false
+    var trailingComma = false
+    var lastSignificant: UInt8 = 0
+    var i = 0
+    func hex4(_ at: Int) -> UInt16? {
+      guard at + 4 <= line.count, let text = String(bytes: line[at..<at + 4], encoding: .ascii) else { return nil }
+      return UInt16(text, radix: 16)
+    }
+    while i < line.count {
+      let c = line[i]
+      if inString {
+        if c == UInt8(ascii: "\\") && i + 1 < line.count {
+          if line[i + 1] == UInt8(ascii: "u"), let unit = hex4(i + 2) {
+            if unit >= 0xD800 && unit < 0xDC00 {
+              if i + 12 <= line.count && line[i + 6] == UInt8(ascii: "\\") && line[i + 7] == UInt8(ascii: "u"),
+                let low = hex4(i + 8), low >= 0xDC00 && low < 0xE000
+              {
+                out += line[i..<i + 12]
+                i += 12
+              } else {
+                out += Array("\\ufffd".utf8)
+                i += 6
+              }
+              continue
+            }
+            if unit >= 0xDC00 && unit < 0xE000 {
+              out += Array("\\ufffd".utf8)
+              i += 6
+              continue
+            }
+          }
+          out += line[i..<i + 2]
+          i += 2
+          continue
+        }
+        if c == UInt8(ascii: "\"") { inString = false }
+        out.append(c)
+        i += 1
+        continue
+      }
+      if c == UInt8(ascii: "\"") { inString = true }
+      if (c == UInt8(ascii: "}") || c == UInt8(ascii: "]")) && lastSignificant == UInt8(ascii: ",") {
+        trailingComma = true
+      }
+      if !(c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) { lastSignificant = c }
+      out.append(c)
+      i += 1
+    }
+    return (out, trailingComma)
+  }
+
+  static func depth(of value: Any) -> Int {
+    if let object = value as? [String: Any] { return 1 + (object.values.map(depth).max() ?? 0) }
+    if let array = value as? [Any] { return 1 + (array.map(depth).max() ?? 0) }
+    return 0
+  }
+}
+
+/// Checks the scanner against Foundation on one line: same verdict, and for
+/// objects the same string fields.
+func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+  var extractor = EventExtractor()
+  let reference = Reference(line)
+  let outcome = line.withUnsafeBytes { extractor.scanner.scan($0) }
+  switch (reference, outcome) {
+  case (.blank, .blank):
+    return
+  case (.invalid, .malformed):
+    return
+  case (.object(let object), .object):
+    for field in [Field.service, .message, .path, .method, .requestId, .userId, .action] {
+      let ours = line.withUnsafeBytes { extractor.text(field, in: $0) }.map { String(decoding: $0, as: UTF8.self) }
+      let theirs = object[field.canonicalKey] as? String
+      #expect(ours == theirs, "field \(field) of \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+    }
+  default:
+    Issue.record(
+      "scanner says \(outcome), Foundation says \(reference) for: \(String(decoding: line, as: UTF8.self))",
+      sourceLocation: sourceLocation)
+  }
+}
+
+@Suite struct JSONScannerTests {
+  @Test(arguments: ["app.jsonl", "malformed.jsonl"])
+  func agreesWithFoundationOnEveryFixtureLine(name: String) throws {
+    let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture(name))))
+    for line in referenceLines(data) { checkAgainstReference(line) }
+  }
+
+  @Test func agreesWithFoundationOnRandomLines() {
+    var random = SplitMix64(seed: 2026)
+    for _ in 0..<20000 {
+      var line = RandomJSON.object(depth: 0, using: &random)
+      if random.next() % 3 == 0 { RandomJSON.corrupt(&line, using: &random) }
+      checkAgainstReference(line)
+    }
+  }
+
+  @Test(arguments: [
+    ("{\"a\":1", MalformedReason.truncated),
+    ("{\"a\":\"x", .truncated),
+    ("{\"a\":tr", .truncated),
+    ("{\"a\":1} x", .trailingData),
+    ("{\"a\":\"\u{01}\"}", .controlCharacter),
+    ("{\"a\":\"\\q\"}", .invalidEscape),
+    ("{\"a\":\"\\u12G4\"}", .invalidEscape),
+    ("{\"a\":1.}", .invalidNumber),
+    ("{\"a\":-}", .invalidNumber),
+    ("{\"a\":nul}", .invalidLiteral),
+    ("{\"a\":01}", .unexpectedByte),
+    ("{a:1}", .unexpectedByte),
+    ("[1]", .notAnObject),
+    ("42", .notAnObject),
+    ("{\"a\":[1,]}", .unexpectedByte),
+    ("{\"a\":1,}", .unexpectedByte),
+    ("{\"a\":{\"b\":1]}", .unexpectedByte),
+  ])
+  func namesTheReason(line: String, reason: MalformedReason) {
+    var scanner = JSONScanner(table: FieldMap.canonical.keyTable)
+    let outcome = Array(line.utf8).withUnsafeBytes { scanner.scan($0) }
+    #expect(outcome == .malformed(reason))
+  }
+
+  @Test func duplicateKeysLastNonNullWins() {
+    var extractor = EventExtractor()
+    let line = Array(#"{"service":"a","service":"b","service":null,"status":500,"status":200}"#.utf8)
+    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.status == 200)
+    #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("b".utf8))
+  }
+
+  @Test func nestingDeeperThanTheLimitIsMalformed() {
+    var scanner = JSONScanner(table: FieldMap.canonical.keyTable, maxDepth: 64)
+    let ok = String(repeating: "{\"a\":", count: 63) + "1" + String(repeating: "}", count: 63)
+    let deep = String(repeating: "{\"a\":[", count: 40) + "1" + String(repeating: "]}", count: 40)
+    #expect(Array(ok.utf8).withUnsafeBytes { scanner.scan($0) } == .object)
+    #expect(Array(deep.utf8).withUnsafeBytes { scanner.scan($0) } == .malformed(.tooDeep))
+  }
+
+  @Test func invalidUTF8InsideAStringIsFlaggedNotRejected() {
+    var scanner = JSONScanner(table: FieldMap.canonical.keyTable)
+    let line: [UInt8] = Array("{\"message\":\"caf".utf8) + [0xE9, 0xFF] + Array("\"}".utf8)
+    #expect(line.withUnsafeBytes { scanner.scan($0) } == .object)
+    let flagged = scanner.sawInvalidUTF8
+    #expect(flagged)
+    let outside: [UInt8] = Array("{\"message\":1".utf8) + [0xE9] + Array("}".utf8)
+    #expect(outside.withUnsafeBytes { scanner.scan($0) } == .malformed(.unexpectedByte))
+  }
+
+  @Test func decodesEscapesAndSurrogatePairs() {
+    var extractor = EventExtractor()
+    let line = Array(#"{"message":"a\"b\\c\/d\n\u00e9\ud83d\ude00\ud800x","service":"s\u0041"}"#.utf8)
+    _ = line.withUnsafeBytes { extractor.extract($0) }
+    let message = line.withUnsafeBytes { extractor.text(.message, in: $0) }
+    #expect(message.map { String(decoding: $0, as: UTF8.self) } == "a\"b\\c/d\né😀\u{FFFD}x")
+    #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("sA".utf8))
+  }
+
+  @Test func escapedKeysAreMatched() {
+    var extractor = EventExtractor()
+    let line = Array(#"{"serv\u0069ce":"api","st\u0061tus":503}"#.utf8)
+    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.status == 503)
+    #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("api".utf8))
+  }
+
+  @Test func nestedValuesAreSkippedAndTopLevelFieldsFound() {
+    var extractor = EventExtractor()
+    let line = Array(#"{"x":{"service":"inner","a":[{"status":1}]},"service":"outer","status":200}"#.utf8)
+    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.status == 200)
+    #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("outer".utf8))
+  }
+
+  @Test func nullMeansAbsent() {
+    var extractor = EventExtractor()
+    let line = Array(#"{"service":null,"status":null,"duration_ms":null,"timestamp":null}"#.utf8)
+    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.status == nil && event.duration == nil && event.timestamp == nil)
+  }
+
+  @Test(arguments: [
+    (#"{"duration_ms":"fast"}"#, MalformedReason.wrongType),
+    (#"{"duration_ms":{"v":1}}"#, .wrongType),
+    (#"{"duration_ms":-5}"#, .wrongType),
+    (#"{"status":"ok"}"#, .wrongType),
+    (#"{"status":true}"#, .wrongType),
+    (#"{"status":200.5}"#, .wrongType),
+    (#"{"timestamp":"yesterday"}"#, .badTimestamp),
+    (#"{"timestamp":"2026-02-30T00:00:00Z"}"#, .badTimestamp),
+    (#"{"timestamp":true}"#, .badTimestamp),
+  ])
+  func wrongTypesAreMalformed(line: String, reason: MalformedReason) {
+    var extractor = EventExtractor()
+    guard case .malformed(let found) = Array(line.utf8).withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("\(line) was read as an event")
+      return
+    }
+    #expect(found == reason)
+  }
+
+  @Test(arguments: [
+    (#"{"duration_ms":145}"#, Int64(145_000_000)),
+    (#"{"duration_ms":0.5}"#, 500_000),
+    (#"{"duration_ms":1.5e3}"#, 1_500_000_000),
+    (#"{"duration_ms":"250"}"#, 250_000_000),
+    (#"{"duration_ms":"0.123s"}"#, 123_000_000),
+    (#"{"duration_ms":"150us"}"#, 150_000),
+    (#"{"duration_ms":0}"#, 0),
+  ])
+  func durationsAreNanoseconds(line: String, nanos: Int64) {
+    var extractor = EventExtractor()
+    guard case .event(let event) = Array(line.utf8).withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.duration == nanos)
+  }
+
+  @Test(arguments: [
+    ("\"info\"", Level.info), ("\"INFO\"", .info), ("\"Warning\"", .warn), ("\"ERR\"", .error),
+    ("\"critical\"", .fatal), ("\"information\"", .info), ("\"emergency\"", .fatal), ("30", .info),
+    ("50", .error), ("60", .fatal), ("10", .trace), ("\"verbose\"", .trace), ("\"bogus\"", .other),
+    ("\"40\"", .warn),
+  ])
+  func levelsMapToOneScale(value: String, level: Level) {
+    var extractor = EventExtractor()
+    let line = Array("{\"level\":\(value)}".utf8)
+    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("not an event")
+      return
+    }
+    #expect(event.level == level)
+  }
+}
+
+/// Random JSON lines for comparing against Foundation, valid by
+/// construction, then optionally corrupted.
+enum RandomJSON {
+  static let keys = [
+    "level", "timestamp", "service", "message", "path", "method", "status", "duration_ms", "requestId",
+    "userId", "action", "x", "nested", "serv\\u0069ce", "",
+  ]
+
+  static func object(depth: Int, using random: inout SplitMix64) -> [UInt8] {
+    var out: [UInt8] = Array("{".utf8)
+    let count = Int(random.next() % (depth == 0 ? 9 : 4))
+    // Distinct keys: JSON leaves duplicates' meaning open (see
+    // `duplicateKeysLastNonNullWins` for logscan's).
+    var used = Set<String>()
+    for k in 0..<count {
+      if k > 0 { out += Array(",".utf8) }
+      out += space(&random)
+      var key = keys[Int(random.next() % UInt64(keys.count))]
+      while used.contains(key == "serv\\u0069ce" ? "service" : key) {
+        key = keys[Int(random.next() % UInt64(keys.count))]
+      }
+      used.insert(key == "serv\\u0069ce" ? "service" : key)
+      out += Array("\"\(key)\"".utf8)
+      out += space(&random) + Array(":".utf8) + space(&random)
+      out += value(depth: depth + 1, using: &random)
+    }
+    out += space(&random) + Array("}".utf8)
+    return out
+  }
+
+  static func value(depth: Int, using random: inout SplitMix64) -> [UInt8] {
+    switch random.next() % (depth > 4 ? 5 : 7) {
+    case 0: return string(&random)
+    case 1: return number(&random)
+    case 2: return Array(["true", "false", "null"][Int(random.next() % 3)].utf8)
+    case 3: return string(&random)
+    case 4: return number(&random)
+    case 5: return object(depth: depth, using: &random)
+    default:
+      var out: [UInt8] = Array("[".utf8)
+      for k in 0..<Int(random.next() % 4) {
+        if k > 0 { out += Array(",".utf8) }
+        out += value(depth: depth + 1, using: &random)
+      }
+      return out + Array("]".utf8)
+    }
+  }
+
+  static func string(_ random: inout SplitMix64) -> [UInt8] {
+    let pieces = [
+      "abc", "GET", "/api/v1/orders/42", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\ud83d\\ude00",
+      "é", "日本", "😀", " ", "2026-02-07T10:30:00.000Z", "\\u0000", "\\b\\f\\r",
+    ]
+    var out: [UInt8] = Array("\"".utf8)
+    for _ in 0..<Int(random.next() % 5) { out += Array(pieces[Int(random.next() % UInt64(pieces.count))].utf8) }
+    return out + Array("\"".utf8)
+  }
+
+  static func number(_ random: inout SplitMix64) -> [UInt8] {
+    let forms = ["0", "-0", "145", "-12.5", "1e3", "2.5E-3", "1234567890123", "0.000001", "3.14159", "200"]
+    return Array(forms[Int(random.next() % UInt64(forms.count))].utf8)
+  }
+
+  static func space(_ random: inout SplitMix64) -> [UInt8] {
+    random.next() % 4 == 0 ? Array([" ", "\t", "  "][Int(random.next() % 3)].utf8) : []
+  }
+
+  /// Truncates, drops, inserts or flips a byte.
+  static func corrupt(_ line: inout [UInt8], using random: inout SplitMix64) {
+    guard !line.isEmpty else { return }
+    let at = Int(random.next() % UInt64(line.count))
+    switch random.next() % 5 {
+    case 0: line.removeSubrange(at...)
+    case 1: line.remove(at: at)
+    case 2: line.insert([0x00, 0x22, 0x7B, 0x7D, 0x5B, 0x2C, 0x3A, 0x5C, 0xFF, 0x01][Int(random.next() % 10)], at: at)
+    case 3: line[at] = UInt8(truncatingIfNeeded: random.next())
+    default: line += Array([" x", "}", "\"", ",", "]"][Int(random.next() % 5)].utf8)
+    }
+  }
+}

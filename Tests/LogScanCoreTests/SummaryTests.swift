@@ -1,0 +1,139 @@
+import Foundation
+import LogGenerator
+import LogScanCore
+import Testing
+
+@Suite struct SummaryTests {
+  /// Every figure here was worked out by hand from fixtures/malformed.jsonl
+  /// (its 23 lines are listed, with what each should count as, in
+  /// fixtures/README.md).
+  @Test func malformedFixtureIsAccountedLineByLine() {
+    let result = summarize([fixture("malformed.jsonl")])
+    let lines = result.shard.lines
+    #expect(lines.read == 23)
+    #expect(lines.parsed == 7)
+    #expect(lines.malformedTotal == 14)
+    #expect(lines.skippedTotal == 2)
+    #expect(lines.repairedUTF8 == 1)
+    let report = SummaryReport(result)
+    #expect(report.lines.addsUp)
+    let reasons = Dictionary(uniqueKeysWithValues: report.lines.malformedByReason)
+    #expect(
+      reasons == [
+        "not_an_object": 3, "truncated": 1, "trailing_data": 1, "control_character": 1, "invalid_escape": 1,
+        "invalid_number": 1, "invalid_literal": 1, "unexpected_byte": 2, "too_deep": 1, "wrong_type": 1,
+        "bad_timestamp": 1,
+      ])
+    #expect(report.lines.examples.map(\.line) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    #expect(report.overall.events == 7)
+    #expect(report.overall.errors == 3)
+    #expect(report.timeRange.start == "2026-02-07T09:30:03.250Z")
+    #expect(report.timeRange.end == "2026-02-07T10:30:08.500Z")
+    let services = Dictionary(uniqueKeysWithValues: report.services.map { ($0.name, $0) })
+    #expect(services["api-server"]?.events == 5)
+    #expect(services["api-server"]?.errors == 1)
+    #expect(services["api-server"]?.latency?.count == 3)
+    #expect(services["api-gateway"]?.errors == 1)
+    #expect(services["caf\u{FFFD}-service"]?.events == 1)
+    let routes = report.routes.map(\.name)
+    #expect(Set(routes) == ["POST /api/orders", "GET /api/menu/:id", "GET /api/orders/:id", "GET /api/users/:id"])
+    let levels = Dictionary(uniqueKeysWithValues: report.levels)
+    #expect(levels == ["info": 4, "warn": 1, "error": 1, "fatal": 1])
+    // p50 of {80, 145, 3000} ms is 145 (nearest rank), within 0.1%.
+    let p50 = services["api-server"]!.latency!.p50
+    #expect(abs(p50 - 145) <= 0.145)
+    #expect(services["api-server"]!.latency!.max == 3000)
+  }
+
+  @Test func overlongLinesAreSkippedWithTheirReason() {
+    let result = summarize([fixture("malformed.jsonl")]) { $0.maxLineBytes = 1024 }
+    #expect(result.shard.lines.read == 23)
+    #expect(result.shard.lines.skipped == [2, 1])  // blank, too_long
+    #expect(result.shard.lines.parsed == 6)
+  }
+
+  /// The report must not depend on how the input was split: one thread or
+  /// two, whole file or many pieces, small chunks or large.
+  @Test func reportIsIdenticalHoweverTheInputIsSplit() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var configuration = LogGenerator.Configuration()
+    configuration.malformedRate = 0.002
+    configuration.seed = 11
+    var generator = LogGenerator(configuration)
+    var data: [UInt8] = []
+    while data.count < 3_000_000 { generator.appendRequest(to: &data) }
+    let path = writeTemporaryFile(data, in: directory)
+
+    let single = summaryJSON(summarize([path]) { $0.jobs = 1 })
+    let variants: [(String, (inout ScanOptions) -> Void)] = [
+      ("two jobs, many pieces", { $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 100_000 }),
+      ("two jobs, small chunks", { $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 250_000; $0.chunkSize = 4096 }),
+      ("one job, tiny chunks", { $0.jobs = 1; $0.chunkSize = 1000 }),
+      ("two jobs, whole file", { $0.jobs = 2 }),
+    ]
+    for (name, configure) in variants {
+      #expect(summaryJSON(summarize([path], configure: configure)) == single, "\(name)")
+    }
+  }
+
+  @Test func concatenatedFilesGiveTheFiguresOfTheirConcatenation() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var generator = LogGenerator()
+    var data: [UInt8] = []
+    while data.count < 500_000 { generator.appendRequest(to: &data) }
+    let cut = data[250_000...].firstIndex(of: 0x0A)! + 1
+    let whole = writeTemporaryFile(data, name: "whole.jsonl", in: directory)
+    let first = writeTemporaryFile(Array(data[..<cut]), name: "a.jsonl", in: directory)
+    let second = writeTemporaryFile(Array(data[cut...]), name: "b.jsonl", in: directory)
+    let one = SummaryReport(summarize([whole]))
+    let two = SummaryReport(summarize([first, second]) { $0.jobs = 2 })
+    #expect(one.overall.json == two.overall.json)
+    #expect(one.services.map(\.json) == two.services.map(\.json))
+    #expect(one.routes.map(\.json) == two.routes.map(\.json))
+    #expect(one.lines.read == two.lines.read)
+  }
+
+  @Test func compressedAndPlainInputsGiveTheSameFigures() {
+    let plain = SummaryReport(summarize([fixture("app.jsonl")]))
+    for name in ["app.jsonl.zst", "app.jsonl.gz", "multiframe.jsonl.zst"] {
+      let other = SummaryReport(summarize([fixture(name)]))
+      #expect(other.overall.json == plain.overall.json, "\(name)")
+      #expect(other.services.map(\.json) == plain.services.map(\.json), "\(name)")
+      #expect(other.inputs[0].format == "zstd" || other.inputs[0].format == "gzip")
+    }
+  }
+
+  @Test func aDirectoryStandsForItsFilesInOrder() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    _ = writeTemporaryFile(Array("{\"service\":\"b\"}\n".utf8), name: "b.jsonl", in: directory)
+    _ = writeTemporaryFile(Array("{\"service\":\"a\"}\n".utf8), name: "a.log", in: directory)
+    _ = writeTemporaryFile(Array("{\"service\":\"hidden\"}\n".utf8), name: ".hidden", in: directory)
+    let result = summarize([directory.path])
+    #expect(result.inputs.map { URL(fileURLWithPath: $0.name).lastPathComponent } == ["a.log", "b.jsonl"])
+    #expect(result.shard.lines.parsed == 2)
+  }
+
+  @Test func tablesAreCappedAndCountWhatTheyTurnedAway() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var text = ""
+    for k in 0..<50 { text += "{\"service\":\"svc-\(k)\",\"path\":\"/r\(k)/x\",\"level\":\"error\",\"message\":\"m\(k) a\"}\n" }
+    let path = writeTemporaryFile(Array(text.utf8), in: directory)
+    let result = summarize([path]) {
+      $0.limits.maxServices = 10
+      $0.limits.maxRoutes = 5
+      $0.limits.maxTemplates = 3
+    }
+    let report = SummaryReport(result)
+    #expect(report.services.count == 11)
+    #expect(report.services.first { $0.name == "(other)" }?.events == 40)
+    #expect(report.truncation.servicesFolded == 40)
+    #expect(report.truncation.routesFolded == 45)
+    #expect(report.truncation.templatesFolded == 47)
+    #expect(report.diagnostics.count == 3)
+    #expect(report.overall.events == 50)
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LogGenerator
+import LogScanCore
+import Testing
+
+func parse(_ text: String) -> Int64? {
+  Array(text.utf8).withUnsafeBufferPointer { Timestamp.parseRFC3339($0.baseAddress!, $0.count) }
+}
+
+@Suite struct TimestampTests {
+  @Test(arguments: [
+    ("2026-02-07T10:30:00.000Z", Int64(1_770_460_200_000_000_000)),
+    ("2026-02-07T10:30:00Z", 1_770_460_200_000_000_000),
+    ("2026-02-07 10:30:00Z", 1_770_460_200_000_000_000),
+    ("2026-02-07T10:30:00.123456789Z", 1_770_460_200_123_456_789),
+    ("2026-02-07T10:30:00.1234567891234Z", 1_770_460_200_123_456_789),
+    ("2026-02-07T11:30:00+01:00", 1_770_460_200_000_000_000),
+    ("2026-02-07T05:00:00-0530", 1_770_460_200_000_000_000),
+    ("2026-02-07T12:30:00.5+02", 1_770_460_200_500_000_000),
+    ("2026-02-07T10:30:00", 1_770_460_200_000_000_000),
+    ("1970-01-01T00:00:00Z", 0),
+    ("2024-02-29T23:59:59.999Z", 1_709_251_199_999_000_000),
+  ])
+  func readsRFC3339(text: String, nanos: Int64) {
+    #expect(parse(text) == nanos)
+  }
+
+  @Test(arguments: ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-07T24:00:00Z", "2026-02-07", "yesterday",
+    "2026-02-07T10:30:00.Z", "2026-02-07T10:30:00Zjunk", "2023-02-29T00:00:00Z"])
+  func rejectsWhatIsNotADateTime(text: String) {
+    #expect(parse(text) == nil)
+  }
+
+  @Test func agreesWithFoundationOnRandomInstants() {
+    var random = SplitMix64(seed: 9)
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    for _ in 0..<2000 {
+      let seconds = Int64(random.next() % 4_000_000_000)
+      let offsetMinutes = Int(random.next() % 1680) - 840
+      formatter.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60)
+      let text = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+      #expect(parse(text) == seconds * 1_000_000_000, "\(text)")
+    }
+  }
+
+  @Test(arguments: [
+    (1_770_460_200.0, Int64(1_770_460_200_000_000_000)),
+    (1_770_460_200_123.0, 1_770_460_200_123_000_000),
+    (1_770_460_200_123_456.0, 1_770_460_200_123_456_000),
+    (1_770_460_200_123_456_789.0, 1_770_460_200_123_456_768),
+    (1_770_460_200.5, 1_770_460_200_500_000_000),
+  ])
+  func epochUnitFollowsMagnitude(value: Double, nanos: Int64) {
+    #expect(Timestamp.fromEpoch(value, unit: .automatic) == nanos)
+  }
+
+  @Test func integerEpochNanosecondsAreExact() {
+    #expect(Timestamp.fromEpoch(integer: 1_770_460_200_123_456_789, unit: .automatic) == 1_770_460_200_123_456_789)
+    #expect(Timestamp.fromEpoch(integer: 1_770_460_200_123, unit: .automatic) == 1_770_460_200_123_000_000)
+  }
+
+  @Test func formatsBack() {
+    #expect(Timestamp.format(1_770_460_200_123_456_789) == "2026-02-07T10:30:00.123Z")
+    #expect(Timestamp.format(0, fractionDigits: 0) == "1970-01-01T00:00:00Z")
+    #expect(Timestamp.format(-1_000_000) == "1969-12-31T23:59:59.999Z")
+  }
+}
