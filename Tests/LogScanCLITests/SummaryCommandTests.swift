@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+@Suite struct SummaryCommandTests {
+  // The golden files were checked against Benchmarks/verify.py, an
+  // independent computation in Python (see `independentComputationAgrees`).
+  @Test func jsonReportMatchesGolden() throws {
+    let result = try run(["summary", "--format", "json", "fixtures/app.jsonl"])
+    #expect(result.status == 0)
+    try expectGolden(result.stdout, "app.summary.json")
+  }
+
+  @Test func textReportMatchesGolden() throws {
+    let result = try run(["summary", "fixtures/malformed.jsonl"])
+    #expect(result.status == 0)
+    #expect(!result.stdout.contains("\u{1B}["), "no colour without a terminal")
+    try expectGolden(result.stdout, "malformed.summary.txt")
+  }
+
+  @Test func markdownReportMatchesGolden() throws {
+    let result = try run(["summary", "--format", "markdown", "fixtures/app.jsonl"])
+    #expect(result.status == 0)
+    try expectGolden(result.stdout, "app.summary.md")
+  }
+
+  @Test(arguments: ["fixtures/app.jsonl.zst", "fixtures/app.jsonl.gz", "fixtures/multiframe.jsonl.zst"])
+  func compressedInputsReportTheSameFigures(path: String) throws {
+    let plain = try report(["summary", "--format", "json", "fixtures/app.jsonl"])
+    let other = try report(["summary", "--format", "json", path])
+    for key in ["overall", "services", "routes", "levels", "topErrors", "timeRange"] {
+      #expect(plain[key] as? NSDictionary == other[key] as? NSDictionary || plain[key] as? NSArray == other[key] as? NSArray, "\(key)")
+    }
+  }
+
+  @Test func standardInputIsTheDefaultAndMayBeCompressed() throws {
+    let zst = try Data(contentsOf: packageRoot.appendingPathComponent("fixtures/app.jsonl.zst"))
+    let bare = try run(["--format", "json"], stdin: zst)
+    let dash = try run(["summary", "--format", "json", "-"], stdin: zst)
+    #expect(bare.status == 0 && dash.status == 0)
+    let file = try report(["summary", "--format", "json", "fixtures/app.jsonl"])
+    for output in [bare, dash] {
+      let parsed = try JSONSerialization.jsonObject(with: output.stdoutData) as! [String: Any]
+      #expect(parsed["overall"] as? NSDictionary == file["overall"] as? NSDictionary)
+      let inputs = parsed["inputs"] as! [[String: Any]]
+      #expect(inputs.first?["name"] as? String == "<stdin>")
+      #expect(inputs.first?["format"] as? String == "zstd")
+    }
+  }
+
+  @Test func missingFileExitsTwoNamingIt() throws {
+    let result = try run(["summary", "fixtures/no-such-file.jsonl"])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("cannot open 'fixtures/no-such-file.jsonl': No such file or directory"))
+  }
+
+  @Test func missingFileAmongOthersStillReportsTheRest() throws {
+    let result = try run(["summary", "--format", "json", "fixtures/app.jsonl", "fixtures/nope.jsonl"])
+    #expect(result.status == 2)
+    let parsed = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    #expect((parsed["lines"] as! [String: Any])["read"] as? Int == 1501)
+    #expect(result.stderr.contains("nope.jsonl"))
+  }
+
+  @Test func truncatedArchiveExitsThreeAndKeepsWhatWasRead() throws {
+    let result = try run(["summary", "--format", "json", "fixtures/truncated.jsonl.zst"])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("'fixtures/truncated.jsonl.zst' is a truncated zstd archive: it ends at byte 20000"))
+    let parsed = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    #expect((parsed["lines"] as! [String: Any])["read"] as? Int == 473)
+  }
+
+  @Test func corruptArchiveExitsThreeAndTheOtherFilesGoOn() throws {
+    let result = try run(["summary", "--format", "json", "fixtures/corrupt.jsonl.zst", "fixtures/app.jsonl"])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("'fixtures/corrupt.jsonl.zst' is a corrupt zstd archive at byte"))
+    let parsed = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    #expect((parsed["lines"] as! [String: Any])["read"] as? Int == 473 + 1501)
+  }
+
+  @Test(arguments: [["summary", "--jobs", "0"], ["summary", "--format", "xml"], ["summary", "--bogus"]])
+  func usageErrorsExitTwo(arguments: [String]) throws {
+    let result = try run(arguments)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("Error:"))
+  }
+
+  @Test func outputFileGetsTheReport() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-\(UUID().uuidString).json").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try run(["summary", "--format", "json", "-o", path, "fixtures/app.jsonl"])
+    #expect(result.status == 0)
+    #expect(result.stdout.isEmpty)
+    let written = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(try JSONSerialization.jsonObject(with: written) is [String: Any])
+  }
+
+  @Test func aClosedPipeEndsQuietly() throws {
+    // Enough routes that the report is far larger than a pipe's buffer.
+    var lines = ""
+    for k in 0..<4000 { lines += "{\"service\":\"s\",\"method\":\"GET\",\"path\":\"/r\(k)/x\",\"duration_ms\":\(k)}\n" }
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-pipe-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let input = directory.appendingPathComponent("routes.jsonl")
+    try lines.write(to: input, atomically: true, encoding: .utf8)
+    let binary = productsDirectory.appendingPathComponent("logscan").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [
+      "-c", "'\(binary)' summary --format json '\(input.path)' | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"",
+    ]
+    let err = Pipe()
+    let out = Pipe()
+    process.standardError = err
+    process.standardOutput = out
+    try process.run()
+    let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(status == "0\n", "logscan's exit status on a closed pipe")
+    #expect(stderr.isEmpty, "logscan wrote to stderr on a closed pipe: \(stderr)")
+  }
+
+  @Test func helpHasExamples() throws {
+    let result = try run(["summary", "--help"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("logscan summary --format markdown logs/ > report.md"))
+  }
+
+  @Test func independentComputationAgrees() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+      print("skipped: python3 is not installed, Benchmarks/verify.py cannot run")
+      return
+    }
+    for path in [
+      "fixtures/app.jsonl", "fixtures/malformed.jsonl", "fixtures/app.jsonl.gz", "fixtures/app.jsonl.zst",
+      "fixtures/multiframe.jsonl.zst",
+    ] {
+      let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).json").path
+      defer { try? FileManager.default.removeItem(atPath: reportPath) }
+      _ = try run(["summary", "--format", "json", "-o", reportPath, path])
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+      process.arguments = ["Benchmarks/verify.py", "--report", reportPath, path]
+      process.currentDirectoryURL = packageRoot
+      let out = Pipe()
+      process.standardOutput = out
+      try process.run()
+      let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "\(path): \(text)")
+    }
+  }
+
+  private func report(_ arguments: [String]) throws -> [String: Any] {
+    let result = try run(arguments)
+    return try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+  }
+}
