@@ -106,7 +106,11 @@ package enum Timestamp {
     let seconds =
       Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetSeconds)
-    return seconds * 1_000_000_000 + fraction
+    // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262.
+    let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    guard !overflow else { return nil }
+    let (total, overflowAgain) = nanos.addingReportingOverflow(fraction)
+    return overflowAgain ? nil : total
   }
 
   /// Reads an epoch number whose unit is given, or chosen by magnitude:

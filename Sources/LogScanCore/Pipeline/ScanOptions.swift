@@ -29,4 +29,14 @@ package struct InputInfo: Sendable, Equatable {
   package var size: Int64?
   package var lines = 0
   package var error: ReaderError?
+
+  package init(
+    name: String, format: InputFormat = .plain, size: Int64? = nil, lines: Int = 0, error: ReaderError? = nil
+  ) {
+    self.name = name
+    self.format = format
+    self.size = size
+    self.lines = lines
+    self.error = error
+  }
 }

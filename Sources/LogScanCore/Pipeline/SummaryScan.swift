@@ -6,6 +6,12 @@ package struct SummaryResult: Sendable {
   package var examples: [MalformedExample]
 
   package var errors: [ReaderError] { inputs.compactMap(\.error) }
+
+  package init(shard: SummaryShard, inputs: [InputInfo], examples: [MalformedExample]) {
+    self.shard = shard
+    self.inputs = inputs
+    self.examples = examples
+  }
 }
 
 extension SummarySink: ScanSink {

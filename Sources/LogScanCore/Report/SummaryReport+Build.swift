@@ -92,12 +92,10 @@ extension SummaryReport {
     if let histogram = stats.latency, histogram.totalCount > 0 {
       // Percentiles are nearest-rank values from the histogram (within 0.1%);
       // min and max are exact.
-      func ms(_ nanos: UInt64) -> Double { Double(nanos) / 1e6 }
+      let values = histogram.values(atPercentiles: [50, 90, 95, 99, 99.9]).map { Double($0) / 1e6 }
       latency = Latency(
         count: Int(histogram.totalCount),
-        p50: ms(histogram.valueAtPercentile(50)), p90: ms(histogram.valueAtPercentile(90)),
-        p95: ms(histogram.valueAtPercentile(95)), p99: ms(histogram.valueAtPercentile(99)),
-        p999: ms(histogram.valueAtPercentile(99.9)),
+        p50: values[0], p90: values[1], p95: values[2], p99: values[3], p999: values[4],
         min: Double(stats.minDuration) / 1e6, max: Double(stats.maxDuration) / 1e6,
         mean: stats.durationSum / Double(histogram.totalCount) / 1e6)
     }
