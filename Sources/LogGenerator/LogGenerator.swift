@@ -49,20 +49,35 @@ public struct LogGenerator {
   }
 
   static let routes: [Route] = [
-    Route(method: "GET", template: ["api", "orders", "{id}"], action: "get_order", services: ["order-service"], medianMs: 35),
-    Route(method: "POST", template: ["api", "orders"], action: "create_order", services: ["order-service", "inventory-service", "payment-service"], medianMs: 120),
-    Route(method: "GET", template: ["api", "users", "{uuid}"], action: "get_user", services: ["user-service"], medianMs: 20),
+    Route(
+      method: "GET", template: ["api", "orders", "{id}"], action: "get_order", services: ["order-service"], medianMs: 35
+    ),
+    Route(
+      method: "POST", template: ["api", "orders"], action: "create_order",
+      services: ["order-service", "inventory-service", "payment-service"], medianMs: 120),
+    Route(
+      method: "GET", template: ["api", "users", "{uuid}"], action: "get_user", services: ["user-service"], medianMs: 20),
     Route(method: "POST", template: ["api", "login"], action: "login", services: ["user-service"], medianMs: 60),
-    Route(method: "POST", template: ["api", "signup"], action: "signup", services: ["user-service", "notification-service"], medianMs: 90),
-    Route(method: "GET", template: ["api", "products"], action: "list_products", services: ["inventory-service"], medianMs: 45),
-    Route(method: "GET", template: ["api", "products", "{id}", "reviews"], action: "list_reviews", services: ["inventory-service"], medianMs: 55),
-    Route(method: "POST", template: ["api", "payments", "{hex}", "refund"], action: "refund_payment", services: ["payment-service"], medianMs: 200),
+    Route(
+      method: "POST", template: ["api", "signup"], action: "signup",
+      services: ["user-service", "notification-service"], medianMs: 90),
+    Route(
+      method: "GET", template: ["api", "products"], action: "list_products", services: ["inventory-service"],
+      medianMs: 45),
+    Route(
+      method: "GET", template: ["api", "products", "{id}", "reviews"], action: "list_reviews",
+      services: ["inventory-service"], medianMs: 55),
+    Route(
+      method: "POST", template: ["api", "payments", "{hex}", "refund"], action: "refund_payment",
+      services: ["payment-service"], medianMs: 200),
     Route(method: "GET", template: ["health"], action: "health_check", services: [], medianMs: 1.5),
   ]
   static let routeWeights: [Double] = [30, 8, 20, 6, 2, 18, 8, 1, 7]
 
   static let failures: [String: [String]] = [
-    "order-service": ["Order {ord} could not be saved: deadlock detected", "Timeout after {n} ms calling inventory-service"],
+    "order-service": [
+      "Order {ord} could not be saved: deadlock detected", "Timeout after {n} ms calling inventory-service",
+    ],
     "payment-service": ["Payment failed for order {ord}: card declined", "Payment provider returned HTTP {n}"],
     "user-service": ["User {usr} lookup failed: connection refused", "Session store unavailable"],
     "inventory-service": ["Stock reservation failed for product {n}: insufficient quantity"],
@@ -110,7 +125,10 @@ public struct LogGenerator {
         action: route.action, durationMs: ms, status: nil, method: nil, path: nil, message: message)
     }
     total += latency(medianMs: 2)
-    let status = fails ? [500, 502, 503][Int(random.next() % 3)] : rejected ? [400, 401, 404, 429][Int(random.next() % 4)] : (route.method == "POST" ? 201 : 200)
+    let status =
+      fails
+      ? [500, 502, 503][Int(random.next() % 3)]
+      : rejected ? [400, 401, 404, 429][Int(random.next() % 4)] : (route.method == "POST" ? 201 : 200)
     let level = status >= 500 ? "error" : status >= 400 ? "warn" : "info"
     let message =
       status >= 500
@@ -127,28 +145,68 @@ public struct LogGenerator {
     userId: String, action: String, durationMs: Double, status: Int?, method: String?, path: String?,
     message: String
   ) {
-    var line = "{\"level\":\"\(level)\",\"timestamp\":\"\(Self.rfc3339(micros: time))\""
-    line += ",\"service\":\"\(service)\",\"requestId\":\"\(requestId)\",\"userId\":\"\(userId)\""
-    line += ",\"action\":\"\(action)\",\"duration_ms\":\(Self.decimal(durationMs))"
-    if let status { line += ",\"status\":\(status)" }
-    if let method { line += ",\"method\":\"\(method)\"" }
-    if let path { line += ",\"path\":\"\(path)\"" }
-    line += ",\"message\":\"\(message)\""
+    let start = out.count
+    out.append(#"{"level":""#)
+    out.append(level)
+    out.append(#"","timestamp":""#)
+    Self.appendRFC3339(micros: time, to: &out)
+    out.append(#"","service":""#)
+    out.append(service)
+    out.append(#"","requestId":""#)
+    out.append(requestId)
+    out.append(#"","userId":""#)
+    out.append(userId)
+    out.append(#"","action":""#)
+    out.append(action)
+    out.append(#"","duration_ms":"#)
+    Self.appendDecimal(durationMs, to: &out)
+    if let status {
+      out.append(#","status":"#)
+      out.appendInteger(status)
+    }
+    if let method {
+      out.append(#","method":""#)
+      out.append(method)
+      out.append("\"")
+    }
+    if let path {
+      out.append(#","path":""#)
+      out.append(path)
+      out.append("\"")
+    }
+    out.append(#","message":""#)
+    out.append(message)
+    out.append("\"")
     switch random.next() % 4 {
-    case 0: line += ",\"host\":\"\(service)-\(random.next() % 8)\",\"pid\":\(1000 + random.next() % 30000)"
-    case 1: line += ",\"http\":{\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\",\"bytes\":\(random.next() % 100_000),\"tags\":[\"a\",1,true,null]}"
-    case 2: line += ",\"version\":\"2.\(random.next() % 20).\(random.next() % 10)\",\"region\":\"eu-west-1\""
+    case 0:
+      out.append(#","host":""#)
+      out.append(service)
+      out.append("-")
+      out.appendInteger(Int(random.next() % 8))
+      out.append(#"","pid":"#)
+      out.appendInteger(1000 + Int(random.next() % 30000))
+    case 1:
+      out.append(#","http":{"userAgent":"Mozilla/5.0 (X11; Linux x86_64)","bytes":"#)
+      out.appendInteger(Int(random.next() % 100_000))
+      out.append(#","tags":["a",1,true,null]}"#)
+    case 2:
+      out.append(#","version":"2."#)
+      out.appendInteger(Int(random.next() % 20))
+      out.append(".")
+      out.appendInteger(Int(random.next() % 10))
+      out.append(#"","region":"eu-west-1""#)
     default: break
     }
-    line += "}"
+    out.append("}")
     if configuration.malformedRate > 0 && uniform() < configuration.malformedRate {
       switch random.next() % 3 {
-      case 0: line = String(line.prefix(line.count / 2))  // truncated write
-      case 1: line = "WARN: raw text line from a library that does not log JSON"
-      default: line += "}"  // trailing garbage
+      case 0: out.removeLast((out.count - start) - (out.count - start) / 2)  // truncated write
+      case 1:
+        out.removeLast(out.count - start)
+        out.append("WARN: raw text line from a library that does not log JSON")
+      default: out.append("}")  // trailing garbage
       }
     }
-    out.append(contentsOf: line.utf8)
     out.append(0x0A)
   }
 
@@ -209,25 +267,33 @@ public struct LogGenerator {
   }
 
   /// Milliseconds with three decimals, as loggers print them.
-  static func decimal(_ ms: Double) -> String {
+  static func appendDecimal(_ ms: Double, to out: inout [UInt8]) {
     let thousandths = Int64((ms * 1000).rounded())
-    let fraction = thousandths % 1000
-    let text = String(fraction)
-    return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - text.count) + text
+    out.appendInteger(Int(thousandths / 1000))
+    out.append(".")
+    out.appendInteger(Int(thousandths % 1000), width: 3)
   }
 
-  static func rfc3339(micros: Int64) -> String {
+  static func appendRFC3339(micros: Int64, to out: inout [UInt8]) {
     let millis = micros / 1000
     let seconds = millis / 1000
     let days = Int(seconds / 86400)
     let secondOfDay = Int(seconds % 86400)
     let (year, month, day) = civil(days)
-    func pad(_ value: Int, _ width: Int) -> String {
-      let text = String(value)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-      + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(millis % 1000), 3))Z"
+    out.appendInteger(year, width: 4)
+    out.append("-")
+    out.appendInteger(month, width: 2)
+    out.append("-")
+    out.appendInteger(day, width: 2)
+    out.append("T")
+    out.appendInteger(secondOfDay / 3600, width: 2)
+    out.append(":")
+    out.appendInteger(secondOfDay / 60 % 60, width: 2)
+    out.append(":")
+    out.appendInteger(secondOfDay % 60, width: 2)
+    out.append(".")
+    out.appendInteger(Int(millis % 1000), width: 3)
+    out.append("Z")
   }
 
   private static func civil(_ days: Int) -> (Int, Int, Int) {
@@ -253,6 +319,30 @@ public struct SplitMix64: RandomNumberGenerator {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+}
+
+extension [UInt8] {
+  fileprivate mutating func append(_ text: String) {
+    var text = text
+    text.withUTF8 { append(contentsOf: $0) }
+  }
+
+  /// A non-negative integer in decimal, zero-padded to `width`.
+  fileprivate mutating func appendInteger(_ value: Int, width: Int = 1) {
+    var divisor = 1
+    var digits = 1
+    while divisor <= value / 10 {
+      divisor *= 10
+      digits += 1
+    }
+    for _ in digits..<Swift.max(width, digits) { append(48) }
+    var rest = value
+    while divisor > 0 {
+      append(UInt8(rest / divisor) + 48)
+      rest %= divisor
+      divisor /= 10
+    }
   }
 }
 

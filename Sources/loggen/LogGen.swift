@@ -1,3 +1,5 @@
+import LogGenerator
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import LogGenerator
 
 /// loggen: writes deterministic, realistic multi-service JSON logs to stdout.
 ///
@@ -13,7 +14,7 @@ import LogGenerator
 ///     loggen --lines 100000 --seed 7 --malformed 0.001 --incident 30:40:0.2
 @main
 struct LogGen {
-  static func main() {
+  nonisolated static func main() {
     var configuration = LogGenerator.Configuration()
     var byteLimit: Int64 = 0
     var lineLimit = 0
@@ -51,7 +52,7 @@ struct LogGen {
     while (byteLimit == 0 || written < byteLimit) && (lineLimit == 0 || lines < lineLimit) {
       let before = buffer.count
       generator.appendRequest(to: &buffer)
-      lines += buffer[before...].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+      for index in before..<buffer.count where buffer[index] == 0x0A { lines += 1 }
       written += Int64(buffer.count - before)
       if buffer.count >= 1 << 20 { flush(&buffer) }
     }

@@ -1,3 +1,6 @@
+import LogScanCore
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,8 +8,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import LogScanCore
-import Synchronization
 
 /// A progress bar on standard error (bytes done / total, rate), redrawn a few
 /// times a second by its own thread, erased when done.

@@ -76,5 +76,7 @@ func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocati
     return
   }
   let expected = try String(contentsOf: url, encoding: .utf8)
-  #expect(actual == expected, "differs from fixtures/expected/\(name) (RECORD_SNAPSHOTS=1 re-records)", sourceLocation: sourceLocation)
+  #expect(
+    actual == expected, "differs from fixtures/expected/\(name) (RECORD_SNAPSHOTS=1 re-records)",
+    sourceLocation: sourceLocation)
 }

@@ -28,7 +28,9 @@ import Testing
     let plain = try report(["summary", "--format", "json", "fixtures/app.jsonl"])
     let other = try report(["summary", "--format", "json", path])
     for key in ["overall", "services", "routes", "levels", "topErrors", "timeRange"] {
-      #expect(plain[key] as? NSDictionary == other[key] as? NSDictionary || plain[key] as? NSArray == other[key] as? NSArray, "\(key)")
+      #expect(
+        plain[key] as? NSDictionary == other[key] as? NSDictionary || plain[key] as? NSArray == other[key] as? NSArray,
+        "\(key)")
     }
   }
 
@@ -137,7 +139,8 @@ import Testing
       "fixtures/app.jsonl", "fixtures/malformed.jsonl", "fixtures/app.jsonl.gz", "fixtures/app.jsonl.zst",
       "fixtures/multiframe.jsonl.zst",
     ] {
-      let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).json").path
+      let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).json")
+        .path
       defer { try? FileManager.default.removeItem(atPath: reportPath) }
       _ = try run(["summary", "--format", "json", "-o", reportPath, path])
       let process = Process()

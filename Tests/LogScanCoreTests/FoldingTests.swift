@@ -43,7 +43,10 @@ func template(_ message: String) -> String {
   }
 
   @Test(arguments: [
-    ("Payment failed for order ord_8812: timeout after 3000 ms", "Payment failed for order <id>: timeout after <num> ms"),
+    (
+      "Payment failed for order ord_8812: timeout after 3000 ms",
+      "Payment failed for order <id>: timeout after <num> ms"
+    ),
     ("User 42 not found.", "User <num> not found."),
     ("connect to 10.0.0.12:5432 failed", "connect to <num>:<num> failed"),
     ("mail to bob@example.com bounced", "mail to <email> bounced"),

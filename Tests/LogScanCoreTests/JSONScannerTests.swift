@@ -108,7 +108,8 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
     for field in [Field.service, .message, .path, .method, .requestId, .userId, .action] {
       let ours = line.withUnsafeBytes { extractor.text(field, in: $0) }.map { String(decoding: $0, as: UTF8.self) }
       let theirs = object[field.canonicalKey] as? String
-      #expect(ours == theirs, "field \(field) of \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+      #expect(
+        ours == theirs, "field \(field) of \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
     }
   default:
     Issue.record(

@@ -67,9 +67,24 @@ import Testing
 
     let single = summaryJSON(summarize([path]) { $0.jobs = 1 })
     let variants: [(String, (inout ScanOptions) -> Void)] = [
-      ("two jobs, many pieces", { $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 100_000 }),
-      ("two jobs, small chunks", { $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 250_000; $0.chunkSize = 4096 }),
-      ("one job, tiny chunks", { $0.jobs = 1; $0.chunkSize = 1000 }),
+      (
+        "two jobs, many pieces",
+        {
+          $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 100_000
+        }
+      ),
+      (
+        "two jobs, small chunks",
+        {
+          $0.jobs = 2; $0.splitThreshold = 1; $0.maxPieceSize = 250_000; $0.chunkSize = 4096
+        }
+      ),
+      (
+        "one job, tiny chunks",
+        {
+          $0.jobs = 1; $0.chunkSize = 1000
+        }
+      ),
       ("two jobs, whole file", { $0.jobs = 2 }),
     ]
     for (name, configure) in variants {
@@ -120,7 +135,9 @@ import Testing
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     var text = ""
-    for k in 0..<50 { text += "{\"service\":\"svc-\(k)\",\"path\":\"/r\(k)/x\",\"level\":\"error\",\"message\":\"m\(k) a\"}\n" }
+    for k in 0..<50 {
+      text += "{\"service\":\"svc-\(k)\",\"path\":\"/r\(k)/x\",\"level\":\"error\",\"message\":\"m\(k) a\"}\n"
+    }
     let path = writeTemporaryFile(Array(text.utf8), in: directory)
     let result = summarize([path]) {
       $0.limits.maxServices = 10

@@ -25,9 +25,11 @@ func parse(_ text: String) -> Int64? {
     #expect(parse(text) == nanos)
   }
 
-  @Test(arguments: ["2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-07T24:00:00Z", "2026-02-07", "yesterday",
+  @Test(arguments: [
+    "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-07T24:00:00Z", "2026-02-07", "yesterday",
     "2026-02-07T10:30:00.Z", "2026-02-07T10:30:00Zjunk", "2023-02-29T00:00:00Z",
-    "9999-12-31T23:59:59Z", "1000-01-01T00:00:00Z"])
+    "9999-12-31T23:59:59Z", "1000-01-01T00:00:00Z",
+  ])
   func rejectsWhatIsNotADateTime(text: String) {
     #expect(parse(text) == nil)
   }

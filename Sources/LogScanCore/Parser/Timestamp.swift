@@ -141,7 +141,8 @@ package enum Timestamp {
     switch unit {
     case .automatic:
       multiplier =
-        magnitude < 100_000_000_000 ? 1_000_000_000
+        magnitude < 100_000_000_000
+        ? 1_000_000_000
         : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
     case .nanoseconds: multiplier = 1
     case .microseconds: multiplier = 1_000

@@ -65,7 +65,8 @@ extension SummaryReport {
       out += lines.skippedByReason.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + "\n"
     }
     if lines.repairedUTF8 > 0 {
-      out += "            invalid UTF-8 repaired in \(Format.count(lines.repairedUTF8)) parsed line\(lines.repairedUTF8 == 1 ? "" : "s")\n"
+      out +=
+        "            invalid UTF-8 repaired in \(Format.count(lines.repairedUTF8)) parsed line\(lines.repairedUTF8 == 1 ? "" : "s")\n"
     }
     if !lines.examples.isEmpty {
       out += "            first malformed: "
