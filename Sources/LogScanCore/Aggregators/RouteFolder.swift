@@ -38,7 +38,9 @@ package enum RouteFolder {
       if i == end || path[i] == UInt8(ascii: "/") {
         let segment = UnsafeRawBufferPointer(rebasing: path[segmentStart..<i])
         if isIdentifier(segment) {
-          out.append(contentsOf: ":id".utf8)
+          out.append(UInt8(ascii: ":"))
+          out.append(UInt8(ascii: "i"))
+          out.append(UInt8(ascii: "d"))
         } else {
           out.append(contentsOf: segment)
         }
@@ -64,40 +66,38 @@ package enum RouteFolder {
   }
 
   /// True for a path segment that names one object rather than a resource.
+  @inline(__always)
   package static func isIdentifier(_ segment: UnsafeRawBufferPointer) -> Bool {
     let n = segment.count
-    guard n > 0 else { return false }
+    guard n > 0, let base = segment.baseAddress else { return false }
+    let p = base.assumingMemoryBound(to: UInt8.self)
+    // Most segments are words: a letter first and no digit at all.
     var digits = 0
     var hex = 0
-    var letters = 0
-    var others = 0
     var underscoreAt = -1
+    var digitBeforeUnderscore = false
     for i in 0..<n {
-      let c = segment[i]
-      if isDigit(c) {
-        digits += 1
-        hex += 1
-      } else if (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") {
-        letters += 1
-        if (c | 0x20) <= UInt8(ascii: "f") { hex += 1 }
-      } else if c == UInt8(ascii: "_") || c == UInt8(ascii: "-") {
-        if c == UInt8(ascii: "_") && underscoreAt < 0 { underscoreAt = i }
-        others += 1
-      } else {
+      let c = p[i]
+      if c &- UInt8(ascii: "0") < 10 {
+        digits &+= 1
+        hex &+= 1
+      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
+        if (c | 0x20) &- UInt8(ascii: "a") < 6 { hex &+= 1 }
+      } else if c == UInt8(ascii: "_") {
+        if underscoreAt < 0 {
+          underscoreAt = i
+          digitBeforeUnderscore = digits > 0
+        }
+      } else if c != UInt8(ascii: "-") {
         return false
       }
     }
+    if digits == 0 { return false }
     if digits == n { return true }
     if n == 36 && isUUID(segment) { return true }
-    if hex == n && n >= 8 && digits > 0 { return true }
-    if underscoreAt > 0 && n - underscoreAt - 1 >= 4 && digits > 0 {
-      // letters before the underscore, an id after it
-      var prefixIsLetters = true
-      for i in 0..<underscoreAt where isDigit(segment[i]) { prefixIsLetters = false }
-      if prefixIsLetters { return true }
-    }
-    if n >= 20 && digits > 0 { return true }
-    return false
+    if hex == n && n >= 8 { return true }
+    if underscoreAt > 0 && n &- underscoreAt &- 1 >= 4 && !digitBeforeUnderscore { return true }
+    return n >= 20
   }
 
   private static func isUUID(_ s: UnsafeRawBufferPointer) -> Bool {

@@ -111,10 +111,12 @@ package struct JSONScanner: ~Copyable {
     while true {
       guard i < n else { return Self.truncated }
       guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
-      var escaped = false
+      var keyFlags: UInt8 = 0
       let keyStart = i &+ 1
-      let keyEnd = scanString(p, n, keyStart, &escaped)
+      let keyEnd = scanString(p, n, keyStart, &keyFlags)
       guard keyEnd >= 0 else { return stringError(keyEnd) }
+      if keyFlags & 2 != 0 { sawInvalidUTF8 = true }
+      let escaped = keyFlags & 1 != 0
       let entry: UnsafePointer<KeyTable.Entry>? =
         escaped
         ? lookupEscapedKey(p + keyStart, keyEnd &- keyStart, node: node)
@@ -129,10 +131,11 @@ package struct JSONScanner: ~Copyable {
       let start = i
       switch c {
       case UInt8(ascii: "\""):
-        var valueEscaped = false
-        let end = scanString(p, n, i &+ 1, &valueEscaped)
+        var valueFlags: UInt8 = 0
+        let end = scanString(p, n, i &+ 1, &valueFlags)
         guard end >= 0 else { return stringError(end) }
-        if let binding { record(binding, start: i &+ 1, end: end, kind: .string, escaped: valueEscaped) }
+        if valueFlags & 2 != 0 { sawInvalidUTF8 = true }
+        if let binding { record(binding, start: i &+ 1, end: end, kind: .string, escaped: valueFlags & 1 != 0) }
         i = end &+ 1
       case UInt8(ascii: "{"):
         guard depth < maxDepth else { return Self.tooDeep }
@@ -230,9 +233,10 @@ package struct JSONScanner: ~Copyable {
       if !inArray {
         // key
         guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
-        var escaped = false
-        let keyEnd = scanString(p, n, i &+ 1, &escaped)
+        var flags: UInt8 = 0
+        let keyEnd = scanString(p, n, i &+ 1, &flags)
         guard keyEnd >= 0 else { return stringError(keyEnd) }
+        if flags & 2 != 0 { sawInvalidUTF8 = true }
         i = skipWhitespace(p, n, keyEnd &+ 1)
         guard i < n else { return Self.truncated }
         guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
@@ -242,9 +246,10 @@ package struct JSONScanner: ~Copyable {
       // value
       let c = p[i]
       if c == UInt8(ascii: "\"") {
-        var escaped = false
-        let end = scanString(p, n, i &+ 1, &escaped)
+        var flags: UInt8 = 0
+        let end = scanString(p, n, i &+ 1, &flags)
         guard end >= 0 else { return stringError(end) }
+        if flags & 2 != 0 { sawInvalidUTF8 = true }
         i = end &+ 1
       } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
         guard depth < maxDepth else { return Self.tooDeep }
@@ -336,49 +341,55 @@ package struct JSONScanner: ~Copyable {
 
   /// Scans a string body starting after its opening quote. Returns the index
   /// of the closing quote, or -1 (truncated), -2 (control character), -3
-  /// (invalid escape). Sets `escaped` when the string has a backslash, and
-  /// `sawInvalidUTF8` when it has a byte sequence that is not UTF-8.
+  /// (invalid escape). Sets bit 1 of `flags` when the string has a
+  /// backslash, bit 2 when it has a byte sequence that is not UTF-8.
+  ///
+  /// The common case (plain ASCII up to the quote) is a few eight-byte
+  /// steps, inlined; escapes and non-ASCII go to `scanStringRest`.
   @inline(__always)
-  private mutating func scanString(
-    _ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ escaped: inout Bool
-  ) -> Int {
+  private func scanString(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
     var i = start
-    while true {
-      // Eight bytes at a time until one of: quote, backslash, control, non-ASCII.
-      while i + 8 <= n {
-        let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-        let quote = word ^ 0x2222_2222_2222_2222
-        let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-        let special =
-          ((quote &- 0x0101_0101_0101_0101) & ~quote)
-          | ((backslash &- 0x0101_0101_0101_0101) & ~backslash)
-          | ((word &- 0x2020_2020_2020_2020) & ~word)
-          | word
-        let mask = special & 0x8080_8080_8080_8080
-        if mask == 0 {
-          i += 8
-          continue
-        }
-        // The lowest flagged byte is always a real hit: borrows only move up.
-        i += mask.trailingZeroBitCount >> 3
-        break
+    while i &+ 8 <= n {
+      let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+      let quote = word ^ 0x2222_2222_2222_2222
+      let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+      let special =
+        ((quote &- 0x0101_0101_0101_0101) & ~quote)
+        | ((backslash &- 0x0101_0101_0101_0101) & ~backslash)
+        | ((word &- 0x2020_2020_2020_2020) & ~word)
+        | word
+      let mask = special & 0x8080_8080_8080_8080
+      if mask == 0 {
+        i &+= 8
+        continue
       }
-      guard i < n else { return -1 }
+      // The lowest flagged byte is always a real hit: borrows only move up.
+      i &+= mask.trailingZeroBitCount &>> 3
+      if p[i] == UInt8(ascii: "\"") { return i }
+      return scanStringRest(p, n, i, &flags)
+    }
+    return scanStringRest(p, n, i, &flags)
+  }
+
+  /// The rest of `scanString`, byte by byte from `start` to the closing quote.
+  private func scanStringRest(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
+    var i = start
+    while i < n {
       let c = p[i]
       if c == UInt8(ascii: "\"") { return i }
       if c == UInt8(ascii: "\\") {
-        escaped = true
-        guard i + 1 < n else { return -1 }
-        switch p[i + 1] {
+        flags |= 1
+        guard i &+ 1 < n else { return -1 }
+        switch p[i &+ 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
           UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-          i += 2
+          i &+= 2
         case UInt8(ascii: "u"):
-          guard i + 6 <= n else { return -1 }
-          guard isHex(p[i + 2]) && isHex(p[i + 3]) && isHex(p[i + 4]) && isHex(p[i + 5]) else {
+          guard i &+ 6 <= n else { return -1 }
+          guard isHex(p[i &+ 2]) && isHex(p[i &+ 3]) && isHex(p[i &+ 4]) && isHex(p[i &+ 5]) else {
             return -3
           }
-          i += 6
+          i &+= 6
         default:
           return -3
         }
@@ -387,15 +398,16 @@ package struct JSONScanner: ~Copyable {
       } else if c >= 0x80 {
         let length = validUTF8SequenceLength(p, n, i)
         if length == 0 {
-          sawInvalidUTF8 = true
-          i += 1
+          flags |= 2
+          i &+= 1
         } else {
-          i += length
+          i &+= length
         }
       } else {
-        i += 1
+        i &+= 1
       }
     }
+    return -1
   }
 
   /// Scans a number; returns the index after it, -1 when the line ends inside
