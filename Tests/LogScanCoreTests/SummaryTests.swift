@@ -52,6 +52,25 @@ import Testing
     #expect(result.shard.lines.parsed == 6)
   }
 
+  @Test func aFiftyMegabyteLineIsSkippedWithoutBeingBuffered() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var data = Array("{\"service\":\"a\",\"duration_ms\":5}\n{\"message\":\"".utf8)
+    data += [UInt8](repeating: UInt8(ascii: "x"), count: 50 << 20)
+    data += Array("\"}\n{\"service\":\"b\",\"duration_ms\":7}".utf8)
+    let path = writeTemporaryFile(data, in: directory)
+    for jobs in [1, 2] {
+      let result = summarize([path]) {
+        $0.jobs = jobs
+        $0.splitThreshold = 1 << 20
+        $0.maxPieceSize = 8 << 20
+      }
+      #expect(result.shard.lines.read == 3)
+      #expect(result.shard.lines.parsed == 2)
+      #expect(result.shard.lines.skipped == [0, 1])
+    }
+  }
+
   /// The report must not depend on how the input was split: one thread or
   /// two, whole file or many pieces, small chunks or large.
   @Test func reportIsIdenticalHoweverTheInputIsSplit() throws {

@@ -150,6 +150,22 @@ package struct SummaryShard: Sendable {
   package var routes: ScopeTable
   package var templates: TemplateTable
   package let limits: SummaryLimits
+  /// Parsed lines by input and log format: `formatCounts[input][format]`,
+  /// format indexes as in `FieldMap.classify`.
+  package var formatCounts: [[Int]] = []
+
+  @inline(__always)
+  package mutating func countFormat(input: Int, format: Int) {
+    if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
+    formatCounts[input][format] &+= 1
+  }
+
+  private mutating func growFormatCounts(_ input: Int, _ format: Int) {
+    while formatCounts.count <= input { formatCounts.append([]) }
+    if formatCounts[input].count <= format {
+      formatCounts[input] += [Int](repeating: 0, count: format + 1 - formatCounts[input].count)
+    }
+  }
 
   package init(limits: SummaryLimits = SummaryLimits()) {
     self.limits = limits
@@ -166,5 +182,11 @@ package struct SummaryShard: Sendable {
     services.merge(other.services)
     routes.merge(other.routes)
     templates.merge(other.templates)
+    for (input, counts) in other.formatCounts.enumerated() {
+      for (format, count) in counts.enumerated() where count > 0 {
+        growFormatCounts(input, format)
+        formatCounts[input][format] += count
+      }
+    }
   }
 }

@@ -12,7 +12,10 @@ package struct SummarySink: LineSink, ~Copyable {
   private var methodText: [UInt8] = []
   private var messageText: [UInt8] = []
 
+  private let fieldMap: FieldMap
+
   package init(fieldMap: FieldMap, limits: SummaryLimits) {
+    self.fieldMap = fieldMap
     extractor = EventExtractor(fieldMap: fieldMap)
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
@@ -43,6 +46,7 @@ package struct SummarySink: LineSink, ~Copyable {
       }
     case .event(let event):
       shard.lines.parsed &+= 1
+      shard.countFormat(input: input, format: fieldMap.classify(extractor.scanner.markers))
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
       add(event, bytes)
     }
@@ -65,8 +69,13 @@ package struct SummarySink: LineSink, ~Copyable {
     }
     shard.services.stats[service].add(event, isError: isError, minute: minute, recordLatency: true)
 
-    if let path = Self.text(extractor, .path, line, &pathText), path.count > 0 {
-      let method = Self.text(extractor, .method, line, &methodText)
+    var path = Self.text(extractor, .path, line, &pathText)
+    var method = Self.text(extractor, .method, line, &methodText)
+    if path == nil || path!.count == 0, let request = extractor.requestLineParts(in: line) {
+      path = request.path
+      if method == nil { method = request.method }
+    }
+    if let path, path.count > 0 {
       RouteFolder.fold(method: method, path: path, into: &scratch)
       let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
       shard.routes.stats[route].add(event, isError: isError, minute: minute, recordLatency: true)

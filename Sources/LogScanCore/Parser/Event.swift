@@ -20,7 +20,7 @@ package struct EventExtractor: ~Copyable {
   private var dateCache = Timestamp.DateCache()
   private var levelCache = LevelCache()
 
-  package init(fieldMap: FieldMap = .canonical, maxDepth: Int = 64) {
+  package init(fieldMap: FieldMap = .standard, maxDepth: Int = 64) {
     scanner = JSONScanner(table: fieldMap.keyTable, maxDepth: maxDepth)
   }
 
@@ -99,12 +99,30 @@ package struct EventExtractor: ~Copyable {
     return decoded.withUnsafeBytes { body($0) }
   }
 
+  /// The method and target of an HTTP request line ("GET /a?b HTTP/1.1"),
+  /// as slices of `line`; nil when the line has none or it is not one.
+  package func requestLineParts(in line: UnsafeRawBufferPointer) -> (
+    method: UnsafeRawBufferPointer, path: UnsafeRawBufferPointer
+  )? {
+    guard let (bytes, escaped) = rawText(.requestLine, in: line), !escaped,
+      let firstSpace = bytes.firstIndex(of: 0x20)
+    else { return nil }
+    let rest = bytes[(firstSpace + 1)...]
+    let pathEnd = rest.firstIndex(of: 0x20) ?? rest.endIndex
+    guard firstSpace > 0, pathEnd > rest.startIndex else { return nil }
+    return (
+      UnsafeRawBufferPointer(rebasing: bytes[..<firstSpace]),
+      UnsafeRawBufferPointer(rebasing: bytes[rest.startIndex..<pathEnd])
+    )
+  }
+
   private mutating func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
     switch capture.kind {
     case .string:
       if let value = Timestamp.parseRFC3339(start, length, cache: &dateCache) { return value }
+      if let value = Timestamp.parseCommonLog(start, length) { return value }
       if let integer = parseDecimalInteger(start, length) {
         return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
       }
@@ -127,12 +145,12 @@ package struct EventExtractor: ~Copyable {
     switch capture.kind {
     case .string:
       if length > 0 && isDigit(start[0]), let number = parseJSONNumber(start, length) {
-        return Level.parse(number: number)
+        return Level.parse(number: number, scale: capture.levelScale)
       }
       return levelCache.level(start, length)
     case .number:
       guard let number = parseJSONNumber(start, length) else { return .other }
-      return Level.parse(number: number)
+      return Level.parse(number: number, scale: capture.levelScale)
     default:
       return .other
     }

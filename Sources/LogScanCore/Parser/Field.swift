@@ -12,6 +12,9 @@ package enum Field: Int, CaseIterable, Sendable {
   case method
   case path
   case message
+  /// An HTTP request line ("GET /path HTTP/1.1", nginx's $request): read
+  /// into method and path when those are not given on their own.
+  case requestLine
 
   package static let count = Field.allCases.count
 
@@ -29,6 +32,7 @@ package enum Field: Int, CaseIterable, Sendable {
     case .method: return "method"
     case .path: return "path"
     case .message: return "message"
+    case .requestLine: return "request"
     }
   }
 }
@@ -58,12 +62,15 @@ package enum ValueUnit: UInt8, Sendable {
 package struct FieldBinding: Sendable, Equatable {
   package var field: Field
   package var unit: ValueUnit
+  /// How a numeric level is read.
+  package var levelScale: LevelScale
   /// Lower wins when two keys of one line map to the same field.
   package var priority: UInt8
 
-  package init(field: Field, unit: ValueUnit = .automatic, priority: UInt8 = 0) {
+  package init(field: Field, unit: ValueUnit = .automatic, levelScale: LevelScale = .pino, priority: UInt8 = 0) {
     self.field = field
     self.unit = unit
+    self.levelScale = levelScale
     self.priority = priority
   }
 }

@@ -12,6 +12,7 @@ package struct Capture: Sendable {
   /// The string contains escapes and must be decoded before use.
   package var escaped = false
   package var unit: ValueUnit = .automatic
+  package var levelScale: LevelScale = .pino
   package var priority: UInt8 = 0
 }
 
@@ -34,6 +35,8 @@ package struct JSONScanner: ~Copyable {
   package private(set) var found: UInt32 = 0
   /// The current line has invalid UTF-8 inside a string.
   package private(set) var sawInvalidUTF8 = false
+  /// Marker bits of the keys seen in the current line (see `LogFormat`).
+  package private(set) var markers: UInt64 = 0
 
   package init(table: KeyTable, maxDepth: Int = 64) {
     precondition(maxDepth >= 1 && maxDepth <= 64, "Invalid arguments: maxDepth must be 1...64")
@@ -85,6 +88,7 @@ package struct JSONScanner: ~Copyable {
   package mutating func scan(_ line: UnsafeRawBufferPointer) -> Outcome {
     found = 0
     sawInvalidUTF8 = false
+    markers = 0
     guard let raw = line.baseAddress, line.count > 0 else { return .blank }
     let p = raw.assumingMemoryBound(to: UInt8.self)
     let n = line.count
@@ -126,6 +130,7 @@ package struct JSONScanner: ~Copyable {
       guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
       i = skipWhitespace(p, n, i &+ 1)
       guard i < n else { return Self.truncated }
+      if let entry { markers |= entry.pointee.markerBits }
       let binding = entry?.pointee.fieldBinding
       let c = p[i]
       let start = i
@@ -139,9 +144,11 @@ package struct JSONScanner: ~Copyable {
         i = end &+ 1
       case UInt8(ascii: "{"):
         guard depth < maxDepth else { return Self.tooDeep }
-        if let binding { record(binding, start: i, end: i &+ 1, kind: .container, escaped: false) }
-        i &+= 1
         let child = entry?.pointee.childNode ?? -1
+        // An object under a key with nested keys of its own is walked, not
+        // taken as the field's value (GCP's {"timestamp":{"seconds":...}}).
+        if let binding, child < 0 { record(binding, start: i, end: i &+ 1, kind: .container, escaped: false) }
+        i &+= 1
         let code =
           child >= 0
           ? scanObject(p, n, &i, node: child, depth: depth &+ 1)
@@ -307,7 +314,7 @@ package struct JSONScanner: ~Copyable {
     found |= bit
     slot.pointee = Capture(
       start: Int32(start), end: Int32(end), kind: kind, escaped: escaped, unit: binding.unit,
-      priority: binding.priority)
+      levelScale: binding.levelScale, priority: binding.priority)
   }
 
   private func lookupEscapedKey(_ start: UnsafePointer<UInt8>, _ length: Int, node: Int32)

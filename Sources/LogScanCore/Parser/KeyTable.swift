@@ -15,6 +15,8 @@ package struct KeyTable: Sendable {
     var binding: FieldBinding?
     var child: Int32
     var next: Int32
+    /// Bits of the format markers this key is part of.
+    var markers: UInt64 = 0
   }
 
   static let bucketCount = 64
@@ -53,6 +55,21 @@ package struct KeyTable: Sendable {
       let entry = findOrAdd(node: node, key: Array(key.utf8))
       if index == path.count - 1 {
         if entries[entry].binding == nil { entries[entry].binding = binding }
+      } else {
+        if entries[entry].child < 0 { entries[entry].child = addNode() }
+        node = entries[entry].child
+      }
+    }
+  }
+
+  /// Marks `path` as a marker key with the given bit (see `LogFormat`).
+  package mutating func mark(_ path: [String], bit: Int) {
+    precondition(!path.isEmpty && bit < 64, "Invalid arguments: a marker needs a key path and a bit below 64")
+    var node = Self.root
+    for (index, key) in path.enumerated() {
+      let entry = findOrAdd(node: node, key: Array(key.utf8))
+      if index == path.count - 1 {
+        entries[entry].markers |= 1 << UInt64(bit)
       } else {
         if entries[entry].child < 0 { entries[entry].child = addNode() }
         node = entries[entry].child
@@ -126,6 +143,7 @@ package final class FrozenKeyTable: @unchecked Sendable {
 extension KeyTable.Entry {
   package var fieldBinding: FieldBinding? { binding }
   package var childNode: Int32 { child }
+  package var markerBits: UInt64 { markers }
 }
 
 @inline(__always)

@@ -40,9 +40,21 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
     return names[word] ?? .other
   }
 
-  /// Reads a numeric level: pino/bunyan (10 trace ... 60 fatal), and values
-  /// between (a level of 35 is between info and warn: info).
-  package static func parse(number: Double) -> Level {
+  /// Reads a numeric level on a scale: pino/bunyan (10 trace ... 60 fatal;
+  /// a level of 35 is between info and warn: info), or OpenTelemetry's
+  /// severityNumber (1-24, four per level).
+  package static func parse(number: Double, scale: LevelScale = .pino) -> Level {
+    if scale == .openTelemetry {
+      switch number {
+      case ..<1: return .other
+      case ..<5: return .trace
+      case ..<9: return .debug
+      case ..<13: return .info
+      case ..<17: return .warn
+      case ..<21: return .error
+      default: return .fatal
+      }
+    }
     switch number {
     case ..<20: return .trace
     case ..<30: return .debug
@@ -63,7 +75,7 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
     let table: [(String, Level)] = [
       ("trace", .trace), ("trc", .trace), ("verbose", .trace), ("silly", .trace), ("finest", .trace),
       ("finer", .trace), ("debug", .debug), ("dbg", .debug), ("fine", .debug), ("info", .info),
-      ("inf", .info), ("notice", .info), ("http", .info), ("config", .info), ("warn", .warn),
+      ("inf", .info), ("notice", .info), ("http", .info), ("config", .info), ("success", .info), ("warn", .warn),
       ("warning", .warn), ("wrn", .warn), ("error", .error), ("err", .error), ("severe", .error),
       ("fatal", .fatal), ("critical", .fatal), ("crit", .fatal), ("alert", .fatal),
       ("emerg", .fatal), ("panic", .fatal), ("dpanic", .fatal), ("ftl", .fatal),

@@ -65,15 +65,19 @@ private let powersOfTen: [Double] = (0...22).map { exponent in
   return value
 }
 
-/// Reads an unsigned decimal integer of at most 18 digits.
+/// Reads an unsigned decimal integer that fits in an Int64 (19 digits at
+/// most: nanosecond epochs have 19).
 @inline(__always)
 package func parseDecimalInteger(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-  guard count > 0 && count <= 18 else { return nil }
+  guard count > 0 && count <= 19 else { return nil }
   var value: Int64 = 0
   for i in 0..<count {
     let digit = p[i] &- UInt8(ascii: "0")
     guard digit < 10 else { return nil }
-    value = value * 10 + Int64(digit)
+    let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+    let (sum, overflowAgain) = times.addingReportingOverflow(Int64(digit))
+    guard !overflow && !overflowAgain else { return nil }
+    value = sum
   }
   return value
 }

@@ -113,6 +113,36 @@ package enum Timestamp {
     return overflowAgain ? nil : total
   }
 
+  /// Reads the Common Log Format time nginx and Apache write for
+  /// `$time_local`: `07/Feb/2026:10:30:00 +0000`.
+  package static func parseCommonLog(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n == 26, p[2] == UInt8(ascii: "/"), p[6] == UInt8(ascii: "/"), p[11] == UInt8(ascii: ":"),
+      p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":"), p[20] == UInt8(ascii: " ")
+    else { return nil }
+    func number(_ at: Int, _ count: Int) -> Int? {
+      var value = 0
+      for k in at..<(at + count) {
+        let d = p[k] &- UInt8(ascii: "0")
+        guard d < 10 else { return nil }
+        value = value * 10 + Int(d)
+      }
+      return value
+    }
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    let name = String(decoding: [p[3] | 0x20, p[4] | 0x20, p[5] | 0x20], as: UTF8.self)
+    guard let monthIndex = months.firstIndex(of: name), let day = number(0, 2), let year = number(7, 4),
+      let hour = number(12, 2), let minute = number(15, 2), let second = number(18, 2),
+      let offsetHours = number(22, 2), let offsetMinutes = number(24, 2),
+      p[21] == UInt8(ascii: "+") || p[21] == UInt8(ascii: "-"),
+      day >= 1 && day <= daysInMonth(year, monthIndex + 1) && hour <= 23 && minute <= 59 && second <= 60
+    else { return nil }
+    let offset = (offsetHours * 3600 + offsetMinutes * 60) * (p[21] == UInt8(ascii: "-") ? -1 : 1)
+    let seconds =
+      Int64(daysFromCivil(year, monthIndex + 1, day)) * 86400
+      + Int64(hour * 3600 + minute * 60 + min(second, 59) - offset)
+    return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? nil : seconds * 1_000_000_000
+  }
+
   /// Reads an epoch number whose unit is given, or chosen by magnitude:
   /// below 1e11 seconds, below 1e14 milliseconds, below 1e17 microseconds,
   /// else nanoseconds (so every date from 1973 to 5138 reads right).

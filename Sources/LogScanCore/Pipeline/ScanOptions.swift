@@ -10,7 +10,7 @@ package struct ScanOptions: Sendable {
   package var splitThreshold: Int64 = 8 << 20
   /// The largest piece a split file is cut into.
   package var maxPieceSize: Int64 = 64 << 20
-  package var fieldMap = FieldMap.canonical
+  package var fieldMap = FieldMap.standard
   package var limits = SummaryLimits()
   /// Bytes read so far, for a progress bar; nil for none.
   package var progress: ProgressCounter? = nil
@@ -21,7 +21,7 @@ package struct ScanOptions: Sendable {
 }
 
 /// One input as the user named it, and what it turned out to be.
-package struct InputInfo: Sendable, Equatable {
+package struct InputInfo: Sendable {
   package var name: String
   package var format: InputFormat = .plain
   /// Bytes of the file as stored (compressed size for archives); nil for
@@ -29,6 +29,8 @@ package struct InputInfo: Sendable, Equatable {
   package var size: Int64?
   package var lines = 0
   package var error: ReaderError?
+  /// Parsed lines by log format name, most first.
+  package var logFormats: [(name: String, lines: Int)] = []
 
   package init(
     name: String, format: InputFormat = .plain, size: Int64? = nil, lines: Int = 0, error: ReaderError? = nil

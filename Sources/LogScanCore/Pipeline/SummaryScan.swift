@@ -34,6 +34,12 @@ package enum SummaryScan {
     }
     examples.sort { ($0.input, $0.line) < ($1.input, $1.line) }
     examples = Array(examples.prefix(limits.maxExamples))
-    return SummaryResult(shard: shard, inputs: outcome.inputs, examples: examples)
+    var inputs = outcome.inputs
+    for (input, counts) in shard.formatCounts.enumerated() where input < inputs.count {
+      inputs[input].logFormats = counts.enumerated().filter { $0.element > 0 }
+        .map { (fieldMap.formatName($0.offset), $0.element) }
+        .sorted { $0.lines != $1.lines ? $0.lines > $1.lines : $0.name < $1.name }
+    }
+    return SummaryResult(shard: shard, inputs: inputs, examples: examples)
   }
 }

@@ -10,7 +10,8 @@ extension SummaryReport {
     inputs = result.inputs.map { info in
       Input(
         name: filter.filter(info.name), format: info.format.rawValue, bytes: info.size,
-        lines: info.lines, error: info.error.map { filter.filter($0.message) })
+        lines: info.lines, error: info.error.map { filter.filter($0.message) },
+        logFormats: info.logFormats.map { ($0.name, $0.lines) })
     }
 
     lines.read = shard.lines.read

@@ -34,6 +34,8 @@ extension SummaryReport.Input {
       ("format", .string(format)),
       ("bytes", bytes.map { .int(Int($0)) } ?? .null),
       ("lines", .int(lines)),
+      ("logFormat", logFormats.first.map { .string($0.0) } ?? .null),
+      ("logFormats", .object(logFormats.map { ($0.0, .int($0.1)) })),
       ("error", error.map { .string($0) } ?? .null),
     ])
   }

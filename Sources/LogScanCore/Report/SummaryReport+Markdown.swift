@@ -9,11 +9,15 @@ extension SummaryReport {
     out += "\(Format.count(lines.malformed)) malformed + \(Format.count(lines.skipped)) skipped"
     if lines.repairedUTF8 > 0 { out += " (\(Format.count(lines.repairedUTF8)) with invalid UTF-8 repaired)" }
     out += "\n\n"
-    var inputTable = Table([("Input", .left), ("Format", .left), ("Size", .right), ("Lines", .right), ("Error", .left)])
+    var inputTable = Table([
+      ("Input", .left), ("Encoding", .left), ("Log format", .left), ("Size", .right), ("Lines", .right),
+      ("Error", .left),
+    ])
     for input in inputs {
       inputTable.add([
-        "`\(input.name)`", input.format, input.bytes.map { Format.bytes($0) } ?? "-",
-        Format.count(input.lines), input.error ?? "",
+        "`\(input.name)`", input.format,
+        input.logFormats.map { "\($0.0) (\(Format.count($0.1)))" }.joined(separator: ", "),
+        input.bytes.map { Format.bytes($0) } ?? "-", Format.count(input.lines), input.error ?? "",
       ])
     }
     out += inputTable.markdown() + "\n"

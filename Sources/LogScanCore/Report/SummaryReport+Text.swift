@@ -47,6 +47,9 @@ extension SummaryReport {
       var detail = [input.format]
       if let bytes = input.bytes { detail.append(Format.bytes(bytes)) }
       detail.append("\(Format.count(input.lines)) lines")
+      if !input.logFormats.isEmpty {
+        detail.append(input.logFormats.prefix(3).map { $0.0 }.joined(separator: " + "))
+      }
       out += "  input     \(input.name) (\(detail.joined(separator: ", ")))"
       if input.error != nil { out += " " + style.red("[failed]") }
       out += "\n"

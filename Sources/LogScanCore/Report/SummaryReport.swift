@@ -11,6 +11,8 @@ package struct SummaryReport: Sendable {
     package var bytes: Int64?
     package var lines: Int
     package var error: String?
+    /// Parsed lines by log format, most first.
+    package var logFormats: [(String, Int)] = []
   }
 
   package struct Example: Sendable {

@@ -1,0 +1,175 @@
+/// A log format logscan reads without configuration: which keys fill which
+/// canonical field, and which keys give the format away.
+package struct LogFormat: Sendable {
+  package struct Key: Sendable {
+    package var path: [String]
+    package var field: Field
+    package var unit: ValueUnit
+    package var levelScale: LevelScale
+
+    init(_ path: [String], _ field: Field, _ unit: ValueUnit = .automatic, _ levelScale: LevelScale = .pino) {
+      self.path = path
+      self.field = field
+      self.unit = unit
+      self.levelScale = levelScale
+    }
+  }
+
+  /// The stable name used in reports and `logscan formats`.
+  package var name: String
+  package var summary: String
+  /// Where the field names come from.
+  package var source: String
+  /// The keys this format writes, strongest first within each field.
+  package var keys: [Key]
+  /// A line is of this format when all keys of one of these sets are present.
+  package var markers: [[[String]]]
+}
+
+/// How a numeric level maps to logscan's scale.
+package enum LevelScale: UInt8, Sendable {
+  /// pino and bunyan: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
+  case pino
+  /// OpenTelemetry severityNumber: 1-4 trace, 5-8 debug, 9-12 info, 13-16
+  /// warn, 17-20 error, 21-24 fatal.
+  case openTelemetry
+}
+
+extension LogFormat {
+  /// Every format known, most specific first: a line is classified as the
+  /// first whose markers it has.
+  package static let known: [LogFormat] = [
+    LogFormat(
+      name: "loguru", summary: "Python loguru with serialize=True (the record nested under \"record\")",
+      source: "loguru docs, Logger.add(serialize=True); sample from loguru 0.7 (PyPI)",
+      keys: [
+        Key(["record", "time", "timestamp"], .timestamp, .seconds), Key(["record", "level", "name"], .level),
+        Key(["record", "message"], .message), Key(["record", "extra", "service"], .service),
+        Key(["record", "extra", "request_id"], .requestId),
+      ],
+      markers: [[["record"], ["text"]]]),
+    LogFormat(
+      name: "otel", summary: "OpenTelemetry log records (one record per line)",
+      source: "OpenTelemetry log data model and OTLP/JSON field names",
+      keys: [
+        Key(["timeUnixNano"], .timestamp, .nanoseconds), Key(["observedTimeUnixNano"], .timestamp, .nanoseconds),
+        Key(["severityText"], .level), Key(["severityNumber"], .level, .automatic, .openTelemetry),
+        Key(["body"], .message), Key(["body", "stringValue"], .message), Key(["traceId"], .requestId),
+        Key(["resource", "service.name"], .service), Key(["resource", "attributes", "service.name"], .service),
+        Key(["attributes", "http.request.method"], .method), Key(["attributes", "http.method"], .method),
+        Key(["attributes", "http.route"], .path), Key(["attributes", "url.path"], .path),
+        Key(["attributes", "http.target"], .path),
+        Key(["attributes", "http.response.status_code"], .status), Key(["attributes", "http.status_code"], .status),
+      ],
+      markers: [[["timeUnixNano"]], [["observedTimeUnixNano"]], [["severityNumber"]]]),
+    LogFormat(
+      name: "ecs", summary: "Elastic Common Schema (ecs-logging libraries, Filebeat)",
+      source: "ECS field reference 8.x",
+      keys: [
+        Key(["@timestamp"], .timestamp), Key(["log.level"], .level), Key(["log", "level"], .level),
+        Key(["service.name"], .service), Key(["service", "name"], .service),
+        Key(["trace.id"], .requestId), Key(["trace", "id"], .requestId),
+        Key(["transaction.id"], .requestId), Key(["user.id"], .userId), Key(["user", "id"], .userId),
+        Key(["event.action"], .action), Key(["event", "action"], .action),
+        Key(["event.duration"], .duration, .nanoseconds), Key(["event", "duration"], .duration, .nanoseconds),
+        Key(["http.response.status_code"], .status), Key(["http", "response", "status_code"], .status),
+        Key(["http.request.method"], .method), Key(["http", "request", "method"], .method),
+        Key(["url.path"], .path), Key(["url", "path"], .path), Key(["url.original"], .path),
+        Key(["url", "original"], .path),
+      ],
+      markers: [
+        [["@timestamp"], ["log.level"]], [["@timestamp"], ["log", "level"]], [["ecs.version"]], [["ecs", "version"]],
+      ]
+    ),
+    LogFormat(
+      name: "gcp", summary: "Google Cloud structured logging (Cloud Logging, Cloud Run, GKE)",
+      source: "cloud.google.com/logging/docs/structured-logging",
+      keys: [
+        Key(["severity"], .level), Key(["time"], .timestamp), Key(["timestamp", "seconds"], .timestamp, .seconds),
+        Key(["httpRequest", "requestMethod"], .method), Key(["httpRequest", "requestUrl"], .path),
+        Key(["httpRequest", "status"], .status), Key(["httpRequest", "latency"], .duration, .seconds),
+        Key(["logging.googleapis.com/trace"], .requestId), Key(["serviceContext", "service"], .service),
+      ],
+      markers: [
+        [["severity"], ["httpRequest"]], [["logging.googleapis.com/trace"]], [["serviceContext"]], [["severity"]],
+      ]),
+    LogFormat(
+      name: "caddy", summary: "Caddy access logs (zap: ts, logger, request object, duration in seconds)",
+      source: "Caddy 2 log format; sample from Debian's caddy serving 127.0.0.1",
+      keys: [
+        Key(["ts"], .timestamp), Key(["request", "method"], .method), Key(["request", "uri"], .path),
+        Key(["duration"], .duration, .seconds), Key(["logger"], .service),
+      ],
+      markers: [[["ts"], ["logger"], ["request", "method"]]]),
+    LogFormat(
+      name: "zap", summary: "Go zap (production JSON encoder: ts in seconds, caller)",
+      source: "go.uber.org/zap NewProductionEncoderConfig",
+      keys: [Key(["ts"], .timestamp), Key(["caller"], .action, .automatic), Key(["logger"], .service)],
+      markers: [[["ts"], ["caller"]], [["ts"], ["msg"], ["level"]]]),
+    LogFormat(
+      name: "bunyan", summary: "Node bunyan (v, numeric level, ISO time, msg)",
+      source: "bunyan README, core fields",
+      keys: [Key(["time"], .timestamp), Key(["name"], .service), Key(["req_id"], .requestId)],
+      markers: [[["v"], ["hostname"], ["pid"], ["msg"]]]),
+    LogFormat(
+      name: "pino", summary: "Node pino and pino-http (numeric level, time in ms, msg, req/res)",
+      source: "pino docs (API, pino-http serializers)",
+      keys: [
+        Key(["time"], .timestamp), Key(["responseTime"], .duration, .milliseconds), Key(["req", "id"], .requestId),
+        Key(["reqId"], .requestId), Key(["req", "method"], .method), Key(["req", "url"], .path),
+        Key(["res", "statusCode"], .status), Key(["name"], .service),
+      ],
+      markers: [[["pid"], ["hostname"], ["msg"]], [["responseTime"], ["req"]]]),
+    LogFormat(
+      name: "structlog", summary: "Python structlog JSONRenderer (event, level, timestamp)",
+      source: "structlog docs; sample from structlog (PyPI)",
+      keys: [Key(["event"], .message), Key(["logger"], .service)],
+      markers: [[["event"], ["level"]]]),
+    LogFormat(
+      name: "python-json-logger", summary: "Python python-json-logger (levelname, asctime, name, message)",
+      source: "python-json-logger docs; sample from python-json-logger (PyPI)",
+      keys: [Key(["levelname"], .level), Key(["asctime"], .timestamp), Key(["name"], .service)],
+      markers: [[["levelname"]], [["asctime"], ["message"]]]),
+    LogFormat(
+      name: "nginx", summary: "nginx log_format ... escape=json (request_time in seconds, $request_id)",
+      source: "nginx ngx_http_log_module variables; sample from Debian's nginx serving 127.0.0.1",
+      keys: [
+        Key(["time_iso8601"], .timestamp), Key(["time_local"], .timestamp), Key(["msec"], .timestamp, .seconds),
+        Key(["request_method"], .method), Key(["request_uri"], .path), Key(["uri"], .path),
+        Key(["request"], .requestLine), Key(["request_time"], .duration, .seconds),
+        Key(["request_id"], .requestId), Key(["status"], .status),
+      ],
+      markers: [[["remote_addr"]], [["request_time"]], [["time_local"]], [["time_iso8601"]]]),
+    LogFormat(
+      name: "logrus", summary: "Go logrus JSONFormatter (level, msg, time)",
+      source: "logrus JSONFormatter defaults",
+      keys: [Key(["time"], .timestamp)],
+      markers: [[["time"], ["msg"], ["level"]]]),
+    LogFormat(
+      name: "canonical", summary: "The canonical event of the playbooks (timestamp, service, duration_ms, ...)",
+      source: "logscan's DESIGN.md",
+      keys: Field.allCases.filter { $0 != .requestLine }.map { field in
+        Key([field.canonicalKey], field, field == .duration ? .milliseconds : .automatic)
+      },
+      markers: [[["timestamp"], ["service"]], [["duration_ms"]], [["requestId"]], [["timestamp"], ["message"]]]),
+  ]
+
+  /// Names logscan gives lines no format claims.
+  package static let unknownName = "json"
+
+  /// Keys read in every format, in addition to each format's own (generic
+  /// names many loggers share), strongest first.
+  package static let generic: [Key] = [
+    Key(["message"], .message), Key(["msg"], .message), Key(["text"], .message),
+    Key(["level"], .level), Key(["lvl"], .level), Key(["loglevel"], .level),
+    Key(["timestamp"], .timestamp), Key(["time"], .timestamp), Key(["ts"], .timestamp), Key(["date"], .timestamp),
+    Key(["service"], .service), Key(["app"], .service), Key(["application"], .service),
+    Key(["requestId"], .requestId), Key(["request_id"], .requestId), Key(["req_id"], .requestId),
+    Key(["reqId"], .requestId), Key(["trace_id"], .requestId), Key(["traceId"], .requestId),
+    Key(["X-Request-ID"], .requestId), Key(["userId"], .userId), Key(["user_id"], .userId),
+    Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
+    Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
+    Key(["status"], .status), Key(["statusCode"], .status), Key(["status_code"], .status),
+    Key(["method"], .method), Key(["path"], .path),
+  ]
+}
