@@ -9,7 +9,7 @@ import LogScanCore
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = UnsafeRawBufferPointer(start: data, count: size)
-  var sink = SummarySink(fieldMap: .canonical, limits: SummaryLimits())
+  var sink = SummarySink(formats: .standard, limits: SummaryLimits())
   var splitter = LineSplitter(maxLineBytes: 512)
   // Two chunks, so lines straddling a chunk boundary are exercised too.
   let cut = size / 3

@@ -20,7 +20,7 @@ struct LogScan: ParsableCommand {
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self],
+    subcommands: [Summary.self, Formats.self],
     defaultSubcommand: Summary.self
   )
 

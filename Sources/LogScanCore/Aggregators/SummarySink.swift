@@ -12,11 +12,14 @@ package struct SummarySink: LineSink, ~Copyable {
   private var methodText: [UInt8] = []
   private var messageText: [UInt8] = []
 
-  private let fieldMap: FieldMap
+  private let formats: FormatCatalog
+  /// The format the last line had; its table is the scanner's.
+  private var currentFormat: Int
 
-  package init(fieldMap: FieldMap, limits: SummaryLimits) {
-    self.fieldMap = fieldMap
-    extractor = EventExtractor(fieldMap: fieldMap)
+  package init(formats: FormatCatalog, limits: SummaryLimits) {
+    self.formats = formats
+    currentFormat = formats.fallbackIndex
+    extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
   }
@@ -35,7 +38,22 @@ package struct SummarySink: LineSink, ~Copyable {
 
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     shard.lines.read &+= 1
-    switch extractor.extract(bytes) {
+    var outcome = extractor.extract(bytes)
+    var format = currentFormat
+    switch outcome {
+    case .event, .malformed(.wrongType), .malformed(.badTimestamp):
+      // The line is JSON: its keys tell its format. Read it again with that
+      // format's keys if it is not the one the previous line had.
+      format = formats.classify(extractor.scanner.markers)
+      if format != currentFormat {
+        currentFormat = format
+        extractor.scanner.table = formats.tables[format]
+        outcome = extractor.extract(bytes)
+      }
+    default:
+      break
+    }
+    switch outcome {
     case .blank:
       shard.lines.skipped[SkipReason.allCases.firstIndex(of: .blank)!] += 1
     case .malformed(let reason):
@@ -46,7 +64,7 @@ package struct SummarySink: LineSink, ~Copyable {
       }
     case .event(let event):
       shard.lines.parsed &+= 1
-      shard.countFormat(input: input, format: fieldMap.classify(extractor.scanner.markers))
+      shard.countFormat(input: input, format: format)
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
       add(event, bytes)
     }

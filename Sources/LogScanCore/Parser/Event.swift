@@ -24,6 +24,10 @@ package struct EventExtractor: ~Copyable {
     scanner = JSONScanner(table: fieldMap.keyTable, maxDepth: maxDepth)
   }
 
+  package init(table: FrozenKeyTable, maxDepth: Int = 64) {
+    scanner = JSONScanner(frozen: table, maxDepth: maxDepth)
+  }
+
   package enum Outcome {
     case event(Event)
     case blank

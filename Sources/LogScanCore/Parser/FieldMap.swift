@@ -1,15 +1,8 @@
-/// Which keys of a log line fill which canonical field, and how a line's
-/// keys tell its format.
+/// Which keys of a log line fill which canonical field.
 package struct FieldMap: Sendable {
   package private(set) var keyTable = KeyTable()
   package private(set) var bindings: [(path: [String], binding: FieldBinding)] = []
-  /// Format names, in classification order; index `formatNames.count` is
-  /// "json" (no known format).
-  package private(set) var formatNames: [String] = []
-  /// For each format, the marker masks of which any one must be fully present.
-  private var formatMasks: [[UInt64]] = []
   private var nextPriority = [UInt8](repeating: 0, count: Field.count)
-  private var markerBits: [[String]: Int] = [:]
 
   package init() {}
 
@@ -27,61 +20,99 @@ package struct FieldMap: Sendable {
     bindings.append((path, binding))
   }
 
-  /// Adds a format: its keys, and its markers for classification.
-  package mutating func add(_ format: LogFormat) {
-    for key in format.keys { bind(key.path, key.field, unit: key.unit, levelScale: key.levelScale) }
-    var masks: [UInt64] = []
-    for set in format.markers {
-      var mask: UInt64 = 0
-      for path in set {
-        let bit: Int
-        if let known = markerBits[path] {
-          bit = known
-        } else {
-          bit = markerBits.count
-          precondition(bit < 64, "Invalid arguments: more than 64 distinct marker keys")
-          markerBits[path] = bit
-          keyTable.mark(path, bit: bit)
-        }
-        mask |= 1 << UInt64(bit)
-      }
-      masks.append(mask)
-    }
-    formatNames.append(format.name)
-    formatMasks.append(masks)
+  /// Binds every key of a list, in order.
+  package mutating func bind(_ keys: [LogFormat.Key]) {
+    for key in keys { bind(key.path, key.field, unit: key.unit, levelScale: key.levelScale) }
   }
 
-  /// The format of a line with these marker bits: an index into
-  /// `formatNames`, or `formatNames.count` when none matches.
-  @inline(__always)
-  package func classify(_ markers: UInt64) -> Int {
-    for (index, masks) in formatMasks.enumerated() {
-      for mask in masks where markers & mask == mask { return index }
-    }
-    return formatMasks.count
-  }
+  /// Marks a key path with a marker bit (see `FormatCatalog`).
+  package mutating func mark(_ path: [String], bit: Int) { keyTable.mark(path, bit: bit) }
 
-  package func formatName(_ index: Int) -> String {
-    index < formatNames.count ? formatNames[index] : LogFormat.unknownName
-  }
-
-  /// Every known format at once: a line of any of them is read right, so
-  /// inputs that mix formats, or switch logger part-way, need nothing.
-  /// The canonical shape's keys come first, then each format's in
-  /// classification order, then generic names.
+  /// Every known format at once (canonical keys first, then each format's
+  /// in catalog order, then generic names): what lines of no known format
+  /// are read with.
   package static let standard: FieldMap = {
     var map = FieldMap()
-    let canonical = LogFormat.known.first { $0.name == "canonical" }!
-    for key in canonical.keys { map.bind(key.path, key.field, unit: key.unit, levelScale: key.levelScale) }
-    for format in LogFormat.known { map.add(format) }
-    for key in LogFormat.generic { map.bind(key.path, key.field, unit: key.unit, levelScale: key.levelScale) }
+    map.bind(LogFormat.canonicalFormat.keys)
+    for format in LogFormat.known { map.bind(format.keys) }
+    map.bind(LogFormat.generic)
     return map
   }()
+
+  /// One format's keys first, then the canonical and generic ones (custom
+  /// fields of any logger often use those names).
+  package static func preferring(_ format: LogFormat) -> FieldMap {
+    var map = FieldMap()
+    map.bind(format.keys)
+    map.bind(LogFormat.canonicalFormat.keys)
+    map.bind(LogFormat.generic)
+    return map
+  }
 
   /// Only the canonical event shape of DESIGN.md.
   package static let canonical: FieldMap = {
     var map = FieldMap()
-    map.add(LogFormat.known.first { $0.name == "canonical" }!)
+    map.bind(LogFormat.canonicalFormat.keys)
     return map
   }()
+}
+
+/// The formats a scan knows, each with its own frozen key table, and how to
+/// tell a line's format from the marker keys it has.
+///
+/// Each line is read with the table of the format the previous line had; if
+/// the line turns out to be of another format (a stream that switched
+/// logger, two interleaved sources), it is read again with that format's
+/// table, which becomes current. So a key that means different things in
+/// different formats (zap's `latency` in seconds, restify's in ms) is read
+/// right for each line.
+package struct FormatCatalog: Sendable {
+  /// Format names in classification order, then "json" for lines of no
+  /// known format (read with every format's keys at once).
+  package let names: [String]
+  package let tables: [FrozenKeyTable]
+  /// For each format, marker masks of which one must be fully present.
+  private let masks: [[UInt64]]
+
+  package init(formats: [LogFormat], fallback: FieldMap) {
+    var bits: [[String]: Int] = [:]
+    var masks: [[UInt64]] = []
+    for format in formats {
+      masks.append(
+        format.markers.map { set in
+          set.reduce(UInt64(0)) { mask, path in
+            if bits[path] == nil {
+              precondition(bits.count < 64, "Invalid arguments: more than 64 distinct marker keys")
+              bits[path] = bits.count
+            }
+            return mask | 1 << UInt64(bits[path]!)
+          }
+        })
+    }
+    func marked(_ map: FieldMap) -> FrozenKeyTable {
+      var map = map
+      for (path, bit) in bits { map.mark(path, bit: bit) }
+      return map.keyTable.freeze()
+    }
+    self.masks = masks
+    names = formats.map(\.name) + [LogFormat.unknownName]
+    tables = formats.map { marked(.preferring($0)) } + [marked(fallback)]
+  }
+
+  /// The index of "json": lines of no known format.
+  package var fallbackIndex: Int { names.count - 1 }
+
+  /// The format of a line with these marker bits (an index into `names`).
+  @inline(__always)
+  package func classify(_ markers: UInt64) -> Int {
+    for (index, formatMasks) in masks.enumerated() {
+      for mask in formatMasks where markers & mask == mask { return index }
+    }
+    return fallbackIndex
+  }
+
+  package static let standard = FormatCatalog(formats: LogFormat.known, fallback: .standard)
+
+  /// Only the canonical shape.
+  package static let canonicalOnly = FormatCatalog(formats: [], fallback: .canonical)
 }

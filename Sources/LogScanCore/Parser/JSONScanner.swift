@@ -28,7 +28,8 @@ package struct Capture: Sendable {
 /// Objects that hold bound keys are walked member by member; every other
 /// nested value is validated by `skipContainer` without key lookups.
 package struct JSONScanner: ~Copyable {
-  package let table: FrozenKeyTable
+  /// The keys looked up; swapped when a stream changes format.
+  package var table: FrozenKeyTable
   package let maxDepth: Int
   private let captures: UnsafeMutablePointer<Capture>
   /// Bit `f` set when field `f` was captured in the current line.
@@ -39,8 +40,12 @@ package struct JSONScanner: ~Copyable {
   package private(set) var markers: UInt64 = 0
 
   package init(table: KeyTable, maxDepth: Int = 64) {
+    self.init(frozen: table.freeze(), maxDepth: maxDepth)
+  }
+
+  package init(frozen table: FrozenKeyTable, maxDepth: Int = 64) {
     precondition(maxDepth >= 1 && maxDepth <= 64, "Invalid arguments: maxDepth must be 1...64")
-    self.table = table.freeze()
+    self.table = table
     self.maxDepth = maxDepth
     captures = .allocate(capacity: Field.count)
     captures.initialize(repeating: Capture(), count: Field.count)

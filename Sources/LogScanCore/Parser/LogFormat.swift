@@ -45,7 +45,10 @@ extension LogFormat {
       keys: [
         Key(["record", "time", "timestamp"], .timestamp, .seconds), Key(["record", "level", "name"], .level),
         Key(["record", "message"], .message), Key(["record", "extra", "service"], .service),
-        Key(["record", "extra", "request_id"], .requestId),
+        Key(["record", "extra", "request_id"], .requestId), Key(["record", "extra", "user_id"], .userId),
+        Key(["record", "extra", "method"], .method), Key(["record", "extra", "path"], .path),
+        Key(["record", "extra", "status"], .status),
+        Key(["record", "extra", "duration_ms"], .duration, .milliseconds),
       ],
       markers: [[["record"], ["text"]]]),
     LogFormat(
@@ -104,12 +107,21 @@ extension LogFormat {
     LogFormat(
       name: "zap", summary: "Go zap (production JSON encoder: ts in seconds, caller)",
       source: "go.uber.org/zap NewProductionEncoderConfig",
-      keys: [Key(["ts"], .timestamp), Key(["caller"], .action, .automatic), Key(["logger"], .service)],
+      // zap encodes every time.Duration field as float seconds by default.
+      keys: [
+        Key(["ts"], .timestamp), Key(["logger"], .service), Key(["latency"], .duration, .seconds),
+        Key(["duration"], .duration, .seconds), Key(["elapsed"], .duration, .seconds),
+      ],
       markers: [[["ts"], ["caller"]], [["ts"], ["msg"], ["level"]]]),
     LogFormat(
       name: "bunyan", summary: "Node bunyan (v, numeric level, ISO time, msg)",
       source: "bunyan README, core fields",
-      keys: [Key(["time"], .timestamp), Key(["name"], .service), Key(["req_id"], .requestId)],
+      // restify's audit logger (bunyan) writes latency in milliseconds.
+      keys: [
+        Key(["time"], .timestamp), Key(["name"], .service), Key(["req_id"], .requestId),
+        Key(["latency"], .duration, .milliseconds), Key(["req", "method"], .method), Key(["req", "url"], .path),
+        Key(["res", "statusCode"], .status),
+      ],
       markers: [[["v"], ["hostname"], ["pid"], ["msg"]]]),
     LogFormat(
       name: "pino", summary: "Node pino and pino-http (numeric level, time in ms, msg, req/res)",
@@ -153,6 +165,8 @@ extension LogFormat {
       },
       markers: [[["timestamp"], ["service"]], [["duration_ms"]], [["requestId"]], [["timestamp"], ["message"]]]),
   ]
+
+  package static var canonicalFormat: LogFormat { known.first { $0.name == "canonical" }! }
 
   /// Names logscan gives lines no format claims.
   package static let unknownName = "json"

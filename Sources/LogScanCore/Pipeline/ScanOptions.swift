@@ -10,7 +10,7 @@ package struct ScanOptions: Sendable {
   package var splitThreshold: Int64 = 8 << 20
   /// The largest piece a split file is cut into.
   package var maxPieceSize: Int64 = 64 << 20
-  package var fieldMap = FieldMap.standard
+  package var formats = FormatCatalog.standard
   package var limits = SummaryLimits()
   /// Bytes read so far, for a progress bar; nil for none.
   package var progress: ProgressCounter? = nil

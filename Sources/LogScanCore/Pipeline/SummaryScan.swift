@@ -20,10 +20,10 @@ extension SummarySink: ScanSink {
 
 package enum SummaryScan {
   package static func run(_ plan: InputPlan, options: ScanOptions) -> SummaryResult {
-    let fieldMap = options.fieldMap
+    let formats = options.formats
     let limits = options.limits
     let outcome = ScanPipeline.run(plan, options: options) {
-      SummarySink(fieldMap: fieldMap, limits: limits)
+      SummarySink(formats: formats, limits: limits)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
@@ -37,7 +37,7 @@ package enum SummaryScan {
     var inputs = outcome.inputs
     for (input, counts) in shard.formatCounts.enumerated() where input < inputs.count {
       inputs[input].logFormats = counts.enumerated().filter { $0.element > 0 }
-        .map { (fieldMap.formatName($0.offset), $0.element) }
+        .map { (formats.names[$0.offset], $0.element) }
         .sorted { $0.lines != $1.lines ? $0.lines > $1.lines : $0.name < $1.name }
     }
     return SummaryResult(shard: shard, inputs: inputs, examples: examples)

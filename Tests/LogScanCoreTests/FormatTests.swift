@@ -1,0 +1,204 @@
+import Foundation
+import LogScanCore
+import Testing
+
+/// What one line of a sample means, read with Foundation by the field names
+/// each format documents: an independent reading to check logscan against.
+struct ReferenceEvent {
+  var durationMs: Double?
+  var status: Int?
+  var isErrorLevel = false
+  var service: String?
+}
+
+func value(_ object: [String: Any], _ path: String...) -> Any? {
+  var current: Any? = object
+  for key in path { current = (current as? [String: Any])?[key] }
+  return current
+}
+
+func number(_ any: Any?) -> Double? {
+  if let n = any as? NSNumber { return n.doubleValue }
+  if let s = any as? String { return Double(s) }
+  return nil
+}
+
+/// Per format: how its documentation says to read a line.
+let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
+  "pino": { o in
+    ReferenceEvent(
+      durationMs: number(o["responseTime"]), status: (number(value(o, "res", "statusCode"))).map { Int($0) },
+      isErrorLevel: (number(o["level"]) ?? 0) >= 50, service: o["name"] as? String)
+  },
+  "bunyan": { o in
+    ReferenceEvent(
+      durationMs: number(o["latency"]), status: number(value(o, "res", "statusCode")).map { Int($0) },
+      isErrorLevel: (number(o["level"]) ?? 0) >= 50, service: o["name"] as? String)
+  },
+  "caddy": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic", "dpanic"].contains(o["level"] as? String ?? ""),
+      service: o["logger"] as? String)
+  },
+  "zap": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic", "dpanic"].contains(o["level"] as? String ?? ""),
+      service: o["logger"] as? String)
+  },
+  "logrus": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
+  },
+  "structlog": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "critical"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
+  },
+  "python-json-logger": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["ERROR", "CRITICAL"].contains(o["levelname"] as? String ?? ""), service: o["service"] as? String)
+  },
+  "loguru": { o in
+    ReferenceEvent(
+      durationMs: number(value(o, "record", "extra", "duration_ms")),
+      status: number(value(o, "record", "extra", "status")).map { Int($0) },
+      isErrorLevel: ["ERROR", "CRITICAL"].contains(value(o, "record", "level", "name") as? String ?? ""),
+      service: value(o, "record", "extra", "service") as? String)
+  },
+  "ecs": { o in
+    ReferenceEvent(
+      durationMs: number(value(o, "event", "duration")).map { $0 / 1e6 },
+      status: number(value(o, "http", "response", "status_code")).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "critical"].contains(o["log.level"] as? String ?? ""),
+      service: value(o, "service", "name") as? String)
+  },
+  "otel": { o in
+    ReferenceEvent(
+      durationMs: nil, status: number(value(o, "attributes", "http.response.status_code")).map { Int($0) },
+      isErrorLevel: (number(o["severityNumber"]) ?? 0) >= 17, service: value(o, "resource", "service.name") as? String)
+  },
+  "gcp": { o in
+    ReferenceEvent(
+      durationMs: (value(o, "httpRequest", "latency") as? String).flatMap { Double($0.dropLast()) }.map { $0 * 1000 },
+      status: number(value(o, "httpRequest", "status")).map { Int($0) },
+      isErrorLevel: ["ERROR", "CRITICAL", "ALERT", "EMERGENCY"].contains(o["severity"] as? String ?? ""),
+      service: value(o, "serviceContext", "service") as? String)
+  },
+  "nginx": { o in
+    ReferenceEvent(
+      durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: false, service: nil)
+  },
+]
+
+@Suite struct FormatTests {
+  static let samples = [
+    "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
+    "nginx",
+  ]
+
+  @Test(arguments: samples)
+  func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {
+    let path = fixture("formats/\(format).jsonl")
+    let result = summarize([path])
+    let report = SummaryReport(result)
+
+    // Detected, and no line misread as malformed.
+    #expect(result.inputs[0].logFormats.first?.name == format)
+    #expect(report.lines.malformed == 0 && report.lines.skipped == 0)
+    #expect(report.lines.repairedUTF8 == (format == "nginx" ? 1 : 0))
+
+    // The same figures as a reading by the documented field names.
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var events: [ReferenceEvent] = []
+    for line in data.split(separator: 0x0A) {
+      // nginx's escape=json passes invalid UTF-8 through: repair it as logscan does.
+      let repaired = Data(String(decoding: line, as: UTF8.self).utf8)
+      let object = try JSONSerialization.jsonObject(with: repaired) as! [String: Any]
+      events.append(referenceReaders[format]!(object))
+    }
+    let durations = events.compactMap(\.durationMs).sorted()
+    let errors = events.filter { ($0.status ?? 0) >= 500 || $0.isErrorLevel }.count
+    #expect(report.overall.events == events.count)
+    #expect(report.overall.errors == errors)
+    #expect((report.overall.latency?.count ?? 0) == durations.count)
+    if let latency = report.overall.latency, !durations.isEmpty {
+      let p50 = durations[max(0, Int((0.5 * Double(durations.count)).rounded(.up)) - 1)]
+      #expect(abs(latency.p50 - p50) <= p50 * 0.001 + 1e-6, "p50 \(latency.p50) vs exact \(p50)")
+      #expect(abs(latency.max - durations.last!) <= 1e-6)
+    }
+    let statuses = events.compactMap(\.status)
+    let serverErrors = statuses.filter { $0 >= 500 }.count
+    #expect((report.overall.statusClasses.first { $0.0 == "5xx" }?.1 ?? 0) == serverErrors)
+    let services = Set(events.map { $0.service.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)" })
+    #expect(Set(report.services.map(\.name)) == services)
+  }
+
+  @Test func mixedInputsKeepTheirOwnFormats() {
+    let result = summarize([fixture("formats/pino.jsonl"), fixture("formats/nginx.jsonl"), fixture("app.jsonl")])
+    #expect(result.inputs.map { $0.logFormats.first?.name } == ["pino", "nginx", "canonical"])
+  }
+
+  /// A stream whose logger changes part-way: every line is read with its
+  /// own format's keys, including keys whose unit differs between formats
+  /// (zap's `duration` is seconds; the canonical `duration_ms` is not).
+  @Test func aStreamThatSwitchesFormatIsReadLineByLine() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var text = ""
+    for name in ["formats/caddy.jsonl", "formats/pino.jsonl", "formats/caddy.jsonl", "formats/bunyan.jsonl"] {
+      text += try String(contentsOf: URL(fileURLWithPath: fixture(name)), encoding: .utf8)
+    }
+    let path = writeTemporaryFile(Array(text.utf8), in: directory)
+    let mixed = SummaryReport(summarize([path]))
+    let parts = SummaryReport(
+      summarize([
+        fixture("formats/caddy.jsonl"), fixture("formats/pino.jsonl"), fixture("formats/caddy.jsonl"),
+        fixture("formats/bunyan.jsonl"),
+      ]))
+    #expect(mixed.overall.json == parts.overall.json)
+    #expect(mixed.lines.malformed == 0)
+    let formats = Dictionary(uniqueKeysWithValues: summarize([path]).inputs[0].logFormats.map { ($0.name, $0.lines) })
+    #expect(formats == ["caddy": 18, "pino": 7, "bunyan": 7])
+  }
+
+  @Test func unitsDifferBetweenFormatsForTheSameKey() {
+    // `latency` is seconds in zap and milliseconds in restify's bunyan logs.
+    let zap = #"{"level":"info","ts":1770460200.5,"caller":"h.go:1","msg":"done","latency":0.25}"#
+    let bunyan =
+      #"{"name":"a","hostname":"h","pid":1,"level":30,"msg":"done","time":"2026-02-07T10:30:00Z","v":0,"latency":250}"#
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for line in [zap, bunyan] {
+      let path = writeTemporaryFile(Array((line + "\n").utf8), in: directory)
+      let latency = SummaryReport(summarize([path])).overall.latency
+      #expect(latency.map { abs($0.max - 250) < 1e-6 } == true, "\(line)")
+    }
+  }
+
+  @Test func embeddedJSONAndStackTracesStayInOneLine() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = [
+      #"{"level":"error","message":"{\"a\":1,\"nested\":{\"b\":[1,2]}}","service":"x","status":500}"#,
+      #"{"level":"error","message":"Traceback (most recent call last):\n  File \"a.py\", line 1\nValueError: x","service":"x"}"#,
+    ]
+    let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let report = SummaryReport(summarize([path]))
+    #expect(report.lines.read == 2 && report.lines.parsed == 2)
+    #expect(report.overall.errors == 2)
+  }
+
+  @Test(arguments: [
+    ("22/Nov/2026:01:01:57 +0000", Int64(1_795_309_317_000_000_000)),
+    ("07/Feb/2026:11:30:00 +0100", 1_770_460_200_000_000_000),
+  ])
+  func commonLogTimesAreRead(text: String, nanos: Int64) {
+    let parsed = Array(text.utf8).withUnsafeBufferPointer { Timestamp.parseCommonLog($0.baseAddress!, $0.count) }
+    #expect(parsed == nanos)
+  }
+}
