@@ -20,7 +20,7 @@ struct LogScan: ParsableCommand {
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self, Formats.self],
+    subcommands: [Summary.self, Formats.self, Config.self],
     defaultSubcommand: Summary.self
   )
 
@@ -30,6 +30,9 @@ struct LogScan: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+    } catch let error as UsageError {
+      Output.writeStandardError("Error: \(error.description)\n")
+      ExitStatus.usageOrUnreadable.exitProcess()
     } catch {
       if exitCode(for: error) == .validationFailure {
         Output.writeStandardError(fullMessage(for: error) + "\n")

@@ -22,6 +22,9 @@ struct InputOptions: ParsableArguments {
   @Flag(name: .customLong("no-progress"), help: "Never draw the progress bar.")
   var noProgress = false
 
+  @Option(help: "Configuration file (default: ./logscan.yml, then $XDG_CONFIG_HOME/logscan/config.yml).")
+  var config: String?
+
   func validate() throws {
     guard maxLineBytes >= 16 else {
       throw ValidationError("'--max-line-bytes' must be at least 16, got '\(maxLineBytes)'")
@@ -31,8 +34,9 @@ struct InputOptions: ParsableArguments {
     }
   }
 
-  func scanOptions() -> ScanOptions {
+  func scanOptions() throws -> ScanOptions {
     var options = ScanOptions()
+    options.formats = try ConfigFile.load(explicit: config).formatCatalog
     options.maxLineBytes = maxLineBytes
     options.jobs = jobs ?? Int(systemCoreCount())
     return options
@@ -63,7 +67,7 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    var options = input.scanOptions()
+    var options = try input.scanOptions()
     let plan = InputPlan.make(paths: input.inputs, options: options)
     if plan.units.isEmpty && !plan.openErrors.isEmpty {
       // Nothing could be opened: a report of nothing would only hide the error.

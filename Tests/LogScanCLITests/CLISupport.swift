@@ -38,6 +38,8 @@ func run(
   process.currentDirectoryURL = packageRoot
   var env = ProcessInfo.processInfo.environment
   env["NO_COLOR"] = "1"
+  // No configuration file of the machine's user leaks into the tests.
+  env["XDG_CONFIG_HOME"] = "/nonexistent-logscan-test-config"
   for (key, value) in environment { env[key] = value }
   process.environment = env
   let out = Pipe()

@@ -124,6 +124,47 @@ import Testing
     #expect(stderr.isEmpty, "logscan wrote to stderr on a closed pipe: \(stderr)")
   }
 
+  @Test func configFileMistakesExitTwoNamingFileAndLine() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("logscan.yml").path
+    try "units:\n  duration: ms\nfeilds:\n  status: code\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try run(["summary", "--config", path, "fixtures/app.jsonl"])
+    #expect(result.status == 2)
+    #expect(result.stdout.isEmpty)
+    #expect(result.stderr.contains("\(path):3: unknown key 'feilds'. Did you mean 'fields'?"))
+  }
+
+  @Test func configFileMapsFieldsAndPrintsBack() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("c.yml").path
+    try "fields:\n  duration: {path: timing.total, unit: s}\n  service: app.name\n".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let input = directory.appendingPathComponent("in.jsonl").path
+    try #"{"app":{"name":"shop"},"timing":{"total":0.25}}"#.write(toFile: input, atomically: true, encoding: .utf8)
+    let summary = try run(["summary", "--format", "json", "--config", config, input])
+    let parsed = try JSONSerialization.jsonObject(with: summary.stdoutData) as! [String: Any]
+    let services = parsed["services"] as! [String: Any]
+    let shop = services["shop"] as! [String: Any]
+    #expect((shop["latencyMs"] as! [String: Any])["max"] as? Double == 250)
+    let printed = try run(["config", "--print", "--config", config])
+    #expect(printed.stdout.contains("duration_ms: {path: timing.total, unit: s}"))
+    #expect(printed.stdout.contains("service: app.name"))
+  }
+
+  @Test func formatsAreListed() throws {
+    let result = try run(["formats"])
+    for name in [
+      "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
+      "nginx", "canonical",
+    ] {
+      #expect(result.stdout.contains(name + " "), "\(name)")
+    }
+  }
+
   @Test func helpHasExamples() throws {
     let result = try run(["summary", "--help"])
     #expect(result.status == 0)

@@ -41,8 +41,9 @@ package struct FieldMap: Sendable {
 
   /// One format's keys first, then the canonical and generic ones (custom
   /// fields of any logger often use those names).
-  package static func preferring(_ format: LogFormat) -> FieldMap {
+  package static func preferring(_ format: LogFormat, overrides: [LogFormat.Key] = []) -> FieldMap {
     var map = FieldMap()
+    map.bind(overrides)
     map.bind(format.keys)
     map.bind(LogFormat.canonicalFormat.keys)
     map.bind(LogFormat.generic)
@@ -74,7 +75,7 @@ package struct FormatCatalog: Sendable {
   /// For each format, marker masks of which one must be fully present.
   private let masks: [[UInt64]]
 
-  package init(formats: [LogFormat], fallback: FieldMap) {
+  package init(formats: [LogFormat], fallback: FieldMap, overrides: [LogFormat.Key] = []) {
     var bits: [[String]: Int] = [:]
     var masks: [[UInt64]] = []
     for format in formats {
@@ -96,7 +97,7 @@ package struct FormatCatalog: Sendable {
     }
     self.masks = masks
     names = formats.map(\.name) + [LogFormat.unknownName]
-    tables = formats.map { marked(.preferring($0)) } + [marked(fallback)]
+    tables = formats.map { marked(.preferring($0, overrides: overrides)) } + [marked(fallback)]
   }
 
   /// The index of "json": lines of no known format.

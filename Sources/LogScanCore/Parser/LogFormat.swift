@@ -7,7 +7,7 @@ package struct LogFormat: Sendable {
     package var unit: ValueUnit
     package var levelScale: LevelScale
 
-    init(_ path: [String], _ field: Field, _ unit: ValueUnit = .automatic, _ levelScale: LevelScale = .pino) {
+    package init(_ path: [String], _ field: Field, _ unit: ValueUnit = .automatic, _ levelScale: LevelScale = .pino) {
       self.path = path
       self.field = field
       self.unit = unit
