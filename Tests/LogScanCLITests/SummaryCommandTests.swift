@@ -155,6 +155,24 @@ import Testing
     #expect(printed.stdout.contains("service: app.name"))
   }
 
+  /// Every format sample through the binary: each input is named with its
+  /// format and no line is misread as malformed (the figures themselves are
+  /// checked against a Foundation reading in FormatTests).
+  @Test func everyFormatSampleIsDetectedEndToEnd() throws {
+    let names = [
+      "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
+      "nginx",
+    ]
+    let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
+    #expect(result.status == 0)
+    let parsed = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    let inputs = parsed["inputs"] as! [[String: Any]]
+    #expect(inputs.map { $0["logFormat"] as? String } == names)
+    #expect((parsed["lines"] as! [String: Any])["malformed"] as? Int == 0)
+    let text = try run(["summary", "fixtures/formats/caddy.jsonl"])
+    #expect(text.stdout.contains("lines, caddy)"))
+  }
+
   @Test func formatsAreListed() throws {
     let result = try run(["formats"])
     for name in [
