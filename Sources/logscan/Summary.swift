@@ -68,6 +68,11 @@ struct Summary: ParsableCommand {
   func run() throws {
     Output.ignoreBrokenPipeSignal()
     var options = try input.scanOptions()
+    if input.inputs.isEmpty && isTerminal(0) {
+      // `logscan` typed alone at a prompt: waiting on the keyboard for logs
+      // would look like a hang.
+      throw UsageError("no input: pipe logs in (tail -f app.log | logscan) or name files (logscan summary app.log)")
+    }
     let plan = InputPlan.make(paths: input.inputs, options: options)
     if plan.units.isEmpty && !plan.openErrors.isEmpty {
       // Nothing could be opened: a report of nothing would only hide the error.
