@@ -24,7 +24,7 @@ package struct ScopeStats: Sendable {
   package init() {}
 
   @inline(__always)
-  package mutating func add(_ event: Event, isError: Bool, minute: Int64?, recordLatency: Bool) {
+  package mutating func add(_ event: Event, isError: Bool, minute: Int64?) {
     events &+= 1
     if isError { errors &+= 1 }
     if let status = event.status { statusClasses.add(status) }
@@ -37,7 +37,7 @@ package struct ScopeStats: Sendable {
       if duration < minDuration { minDuration = duration }
       if duration > maxDuration { maxDuration = duration }
       durationSum += Double(duration)
-      if recordLatency { recordDuration(duration) }
+      recordDuration(duration)
     }
   }
 
@@ -78,8 +78,7 @@ package struct ScopeStats: Sendable {
     perMinute.merge(other.perMinute)
   }
 
-  /// Adds the other scope's histogram only (the overall scope is the sum of
-  /// the service scopes' histograms).
+  /// Adds the other scope's histogram only.
   package mutating func mergeLatency(_ other: ScopeStats) {
     guard let theirs = other.latency else { return }
     if hasHistogram {

@@ -145,7 +145,14 @@ package struct SummaryShard: Sendable {
   package var lines = LineCounts()
   package var examples: [MalformedExample] = []
   package var levels = [Int](repeating: 0, count: Level.allCases.count)
-  package var overall = ScopeStats()
+  /// The whole input's figures: the sum of the service scopes (every event
+  /// is counted in exactly one service, "(none)" and "(other)" included), so
+  /// nothing is counted twice per line.
+  package var overall: ScopeStats {
+    var total = ScopeStats()
+    for stats in services.stats { total.merge(stats) }
+    return total
+  }
   package var services: ScopeTable
   package var routes: ScopeTable
   package var templates: TemplateTable
@@ -178,7 +185,6 @@ package struct SummaryShard: Sendable {
     lines.merge(other.lines)
     examples.append(contentsOf: other.examples)
     for k in levels.indices { levels[k] += other.levels[k] }
-    overall.merge(other.overall)
     services.merge(other.services)
     routes.merge(other.routes)
     templates.merge(other.templates)

@@ -75,9 +75,6 @@ package struct SummarySink: LineSink, ~Copyable {
     let isError = event.isError
     let minute = event.timestamp.map { $0 >= 0 ? $0 / 60_000_000_000 : ($0 + 1) / 60_000_000_000 - 1 }
     shard.levels[Int(event.level.rawValue)] &+= 1
-    // The overall histogram is the sum of the services' (every event has
-    // exactly one service), so it is not recorded twice.
-    shard.overall.add(event, isError: isError, minute: minute, recordLatency: false)
 
     let service: Int
     if let name = Self.text(extractor, .service, line, &serviceText), name.count > 0 {
@@ -85,7 +82,7 @@ package struct SummarySink: LineSink, ~Copyable {
     } else {
       service = Self.noService.withUnsafeBytes { shard.services.index(of: $0) }
     }
-    shard.services.stats[service].add(event, isError: isError, minute: minute, recordLatency: true)
+    shard.services.stats[service].add(event, isError: isError, minute: minute)
 
     var path = Self.text(extractor, .path, line, &pathText)
     var method = Self.text(extractor, .method, line, &methodText)
@@ -96,7 +93,7 @@ package struct SummarySink: LineSink, ~Copyable {
     if let path, path.count > 0 {
       RouteFolder.fold(method: method, path: path, into: &scratch)
       let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
-      shard.routes.stats[route].add(event, isError: isError, minute: minute, recordLatency: true)
+      shard.routes.stats[route].add(event, isError: isError, minute: minute)
     }
 
     if isError {

@@ -29,17 +29,15 @@ extension SummaryReport {
         reason: example.reason.rawValue)
     }
 
-    if shard.overall.firstTimestamp <= shard.overall.lastTimestamp {
+    let overallStats = shard.overall
+    if overallStats.firstTimestamp <= overallStats.lastTimestamp {
       timeRange = TimeRange(
-        start: Timestamp.format(shard.overall.firstTimestamp),
-        end: Timestamp.format(shard.overall.lastTimestamp),
-        seconds: Double(shard.overall.lastTimestamp - shard.overall.firstTimestamp) / 1e9)
+        start: Timestamp.format(overallStats.firstTimestamp),
+        end: Timestamp.format(overallStats.lastTimestamp),
+        seconds: Double(overallStats.lastTimestamp - overallStats.firstTimestamp) / 1e9)
     }
     levels = zip(Level.allCases, shard.levels).filter { $0.1 > 0 }.map { ($0.0.name, $0.1) }
 
-    // The overall latency is the sum of the services' histograms.
-    var overallStats = shard.overall
-    for stats in shard.services.stats { overallStats.mergeLatency(stats) }
     overall = Self.scope(name: "overall", overallStats)
 
     services = (0..<shard.services.count).map { id in
