@@ -161,10 +161,9 @@ package struct SummaryShard: Sendable {
   /// format indexes as in `FieldMap.classify`.
   package var formatCounts: [[Int]] = []
 
-  @inline(__always)
-  package mutating func countFormat(input: Int, format: Int) {
+  package mutating func countFormat(input: Int, format: Int, count: Int = 1) {
     if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
-    formatCounts[input][format] &+= 1
+    formatCounts[input][format] &+= count
   }
 
   private mutating func growFormatCounts(_ input: Int, _ format: Int) {

@@ -15,10 +15,18 @@ package struct SummarySink: LineSink, ~Copyable {
   private let formats: FormatCatalog
   /// The format the last line had; its table is the scanner's.
   private var currentFormat: Int
+  /// The last marker set classified, and its format (lines of one format
+  /// mostly have the same keys).
+  private var lastMarkers: UInt64 = .max
+  private var lastClassified = 0
+  /// Parsed lines of the current input by format, flushed into the shard
+  /// when the input changes (one array bump per line, not two).
+  private var formatTally: [Int]
 
   package init(formats: FormatCatalog, limits: SummaryLimits) {
     self.formats = formats
     currentFormat = formats.fallbackIndex
+    formatTally = [Int](repeating: 0, count: formats.names.count)
     extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
@@ -26,9 +34,17 @@ package struct SummarySink: LineSink, ~Copyable {
 
   /// Starts counting the lines of another work unit.
   package mutating func begin(input: Int, unit: Int) {
+    flushFormatTally()
     self.input = input
     self.unit = unit
     examplesInUnit = 0
+  }
+
+  mutating func flushFormatTally() {
+    for (format, count) in formatTally.enumerated() where count > 0 {
+      shard.countFormat(input: input, format: format, count: count)
+      formatTally[format] = 0
+    }
   }
 
   package mutating func overlongLine(number: Int) {
@@ -44,7 +60,12 @@ package struct SummarySink: LineSink, ~Copyable {
     case .event, .malformed(.wrongType), .malformed(.badTimestamp):
       // The line is JSON: its keys tell its format. Read it again with that
       // format's keys if it is not the one the previous line had.
-      format = formats.classify(extractor.scanner.markers)
+      let markers = extractor.scanner.markers
+      if markers != lastMarkers {
+        lastMarkers = markers
+        lastClassified = formats.classify(markers)
+      }
+      format = lastClassified
       if format != currentFormat {
         currentFormat = format
         extractor.scanner.table = formats.tables[format]
@@ -64,7 +85,7 @@ package struct SummarySink: LineSink, ~Copyable {
       }
     case .event(let event):
       shard.lines.parsed &+= 1
-      shard.countFormat(input: input, format: format)
+      formatTally[format] &+= 1
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
       add(event, bytes)
     }

@@ -19,7 +19,7 @@ package struct KeyTable: Sendable {
     var markers: UInt64 = 0
   }
 
-  static let bucketCount = 64
+  static let bucketCount = 256
   private var keyBytes: [UInt8] = []
   private var entries: [Entry] = []
   /// `nodeCount * bucketCount` heads of entry chains, -1 when empty.

@@ -15,7 +15,10 @@ package struct SummaryResult: Sendable {
 }
 
 extension SummarySink: ScanSink {
-  package consuming func finish() -> SummaryShard { shard }
+  package consuming func finish() -> SummaryShard {
+    flushFormatTally()
+    return shard
+  }
 }
 
 package enum SummaryScan {
