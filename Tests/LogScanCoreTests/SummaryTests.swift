@@ -150,6 +150,24 @@ import Testing
     #expect(result.shard.lines.parsed == 2)
   }
 
+  @Test func perMinuteCountsAreCappedAndSaySo() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var text = ""
+    for minute in 0..<100 {
+      text +=
+        "{\"service\":\"a\",\"timestamp\":\"2026-02-07T\(minute / 60 + 10):\(minute % 60 < 10 ? "0" : "")\(minute % 60):00Z\"}\n"
+    }
+    let path = writeTemporaryFile(Array(text.utf8), in: directory)
+    let capped = SummaryReport(summarize([path]) { $0.limits.maxMinuteCells = 10 })
+    let full = SummaryReport(summarize([path]))
+    // The average and the time range stay exact; the peak is marked partial.
+    #expect(capped.overall.throughput?.averagePerMinute == full.overall.throughput?.averagePerMinute)
+    #expect(capped.overall.throughput?.partial == true)
+    #expect(full.overall.throughput?.partial == false)
+    #expect(capped.diagnostics.contains { $0.contains("per-minute counts") })
+  }
+
   @Test func tablesAreCappedAndCountWhatTheyTurnedAway() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

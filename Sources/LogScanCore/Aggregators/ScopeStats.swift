@@ -20,18 +20,21 @@ package struct ScopeStats: Sendable {
   package var firstTimestamp = Int64.max
   package var lastTimestamp = Int64.min
   package var perMinute = MinuteCounter()
+  /// Events with a timestamp (exact even when per-minute counts were capped).
+  package var timedEvents = 0
 
   package init() {}
 
   @inline(__always)
-  package mutating func add(_ event: Event, isError: Bool, minute: Int64?) {
+  package mutating func add(_ event: Event, isError: Bool, minute: Int64?, minuteBudget: inout Int) {
     events &+= 1
     if isError { errors &+= 1 }
     if let status = event.status { statusClasses.add(status) }
     if let timestamp = event.timestamp {
       if timestamp < firstTimestamp { firstTimestamp = timestamp }
       if timestamp > lastTimestamp { lastTimestamp = timestamp }
-      perMinute.add(minute!)
+      timedEvents &+= 1
+      perMinute.add(minute!, budget: &minuteBudget)
     }
     if let duration = event.duration {
       if duration < minDuration { minDuration = duration }
@@ -76,6 +79,7 @@ package struct ScopeStats: Sendable {
     firstTimestamp = min(firstTimestamp, other.firstTimestamp)
     lastTimestamp = max(lastTimestamp, other.lastTimestamp)
     perMinute.merge(other.perMinute)
+    timedEvents += other.timedEvents
   }
 
   /// Adds the other scope's histogram only.
@@ -102,25 +106,43 @@ package struct MinuteCounter: Sendable {
 
   package init() {}
 
+  /// Events whose minute was not kept because the shard's budget of
+  /// minute cells was spent.
+  package private(set) var dropped = 0
+
   @inline(__always)
-  package mutating func add(_ minute: Int64) {
+  package mutating func add(_ minute: Int64, budget: inout Int) {
     if minute == currentMinute {
       currentCount &+= 1
     } else {
-      spill()
+      spill(budget: &budget)
       currentMinute = minute
       currentCount = 1
     }
   }
 
-  private mutating func spill() {
-    if currentCount > 0 { counts[currentMinute, default: 0] += currentCount }
+  private mutating func spill(budget: inout Int) {
+    guard currentCount > 0 else { return }
+    if let existing = counts[currentMinute] {
+      counts[currentMinute] = existing + currentCount
+    } else if budget > 0 {
+      budget -= 1
+      counts[currentMinute] = currentCount
+    } else {
+      dropped += currentCount
+    }
     currentCount = 0
+  }
+
+  private mutating func spill() {
+    var unlimited = Int.max
+    spill(budget: &unlimited)
   }
 
   package mutating func merge(_ other: MinuteCounter) {
     spill()
     for (minute, count) in other.allCounts() { counts[minute, default: 0] += count }
+    dropped += other.dropped
   }
 
   /// Every minute with its count.

@@ -6,6 +6,9 @@ package struct SummaryLimits: Sendable {
   package var maxTemplates = 10_000
   /// Malformed lines kept as examples (file and line number).
   package var maxExamples = 10
+  /// Per-minute counts kept per shard, over all scopes (about 40 bytes
+  /// each): a month of one scope is 44,640 minutes.
+  package var maxMinuteCells = 1_000_000
 
   package init() {}
 }
@@ -157,6 +160,8 @@ package struct SummaryShard: Sendable {
   package var routes: ScopeTable
   package var templates: TemplateTable
   package let limits: SummaryLimits
+  /// Minute cells this shard may still add (see `SummaryLimits`).
+  package var minuteBudget: Int
   /// Parsed lines by input and log format: `formatCounts[input][format]`,
   /// format indexes as in `FieldMap.classify`.
   package var formatCounts: [[Int]] = []
@@ -175,6 +180,7 @@ package struct SummaryShard: Sendable {
 
   package init(limits: SummaryLimits = SummaryLimits()) {
     self.limits = limits
+    minuteBudget = limits.maxMinuteCells
     services = ScopeTable(limit: limits.maxServices)
     routes = ScopeTable(limit: limits.maxRoutes)
     templates = TemplateTable(limit: limits.maxTemplates)

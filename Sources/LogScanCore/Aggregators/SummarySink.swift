@@ -103,7 +103,7 @@ package struct SummarySink: LineSink, ~Copyable {
     } else {
       service = Self.noService.withUnsafeBytes { shard.services.index(of: $0) }
     }
-    shard.services.stats[service].add(event, isError: isError, minute: minute)
+    shard.services.stats[service].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
 
     var path = Self.text(extractor, .path, line, &pathText)
     var method = Self.text(extractor, .method, line, &methodText)
@@ -114,7 +114,7 @@ package struct SummarySink: LineSink, ~Copyable {
     if let path, path.count > 0 {
       RouteFolder.fold(method: method, path: path, into: &scratch)
       let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
-      shard.routes.stats[route].add(event, isError: isError, minute: minute)
+      shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
     }
 
     if isError {

@@ -76,10 +76,22 @@ extension SummaryReport {
       diagnostics.append(
         "more than \(shard.limits.maxRoutes) routes: \(truncation.routesFolded) events counted under '(other)'")
     }
+    let partialScopes =
+      services.filter { $0.throughput?.partial == true }.count
+      + routes.filter { $0.throughput?.partial == true }.count
+    if partialScopes > 0 {
+      diagnostics.append(
+        "more than \(shard.limits.maxMinuteCells) per-minute counts: the peak per minute of \(partialScopes) "
+          + "services and routes covers only the minutes counted first")
+    }
     if truncation.templatesFolded > 0 {
       diagnostics.append(
         "more than \(shard.limits.maxTemplates) error templates: \(truncation.templatesFolded) errors not grouped")
     }
+  }
+
+  private static func floorMinute(_ nanos: Int64) -> Int64 {
+    nanos >= 0 ? nanos / 60_000_000_000 : (nanos + 1) / 60_000_000_000 - 1
   }
 
   private static func byEventsThenName(_ a: Scope, _ b: Scope) -> Bool {
@@ -99,14 +111,13 @@ extension SummaryReport {
         mean: stats.durationSum / Double(histogram.totalCount) / 1e6)
     }
     var throughput: Throughput?
-    let minutes = stats.perMinute.allCounts()
-    if let firstMinute = minutes.keys.min(), let lastMinute = minutes.keys.max(),
-      let peak = stats.perMinute.peak()
-    {
-      let timed = minutes.values.reduce(0, +)
+    if stats.timedEvents > 0, let peak = stats.perMinute.peak() {
+      let firstMinute = floorMinute(stats.firstTimestamp)
+      let lastMinute = floorMinute(stats.lastTimestamp)
       throughput = Throughput(
-        averagePerMinute: Double(timed) / Double(lastMinute - firstMinute + 1),
-        peakPerMinute: peak.count, peakMinute: Timestamp.format(peak.minute * 60_000_000_000, fractionDigits: 0))
+        averagePerMinute: Double(stats.timedEvents) / Double(lastMinute - firstMinute + 1),
+        peakPerMinute: peak.count, peakMinute: Timestamp.format(peak.minute * 60_000_000_000, fractionDigits: 0),
+        partial: stats.perMinute.dropped > 0)
     }
     let hasTime = stats.firstTimestamp <= stats.lastTimestamp
     return Scope(

@@ -103,6 +103,7 @@ extension SummaryReport.Scope {
             ("averagePerMinute", .double(throughput.averagePerMinute)),
             ("peakPerMinute", .int(throughput.peakPerMinute)),
             ("peakMinute", throughput.peakMinute.map { .string($0) } ?? .null),
+            ("partial", .bool(throughput.partial)),
           ])
         ))
     }

@@ -45,6 +45,8 @@ package struct SummaryReport: Sendable {
     package var peakPerMinute: Int
     /// RFC 3339 start of the busiest minute.
     package var peakMinute: String?
+    /// The per-minute table was full: the peak covers only part of the time.
+    package var partial = false
   }
 
   package struct Scope: Sendable {
