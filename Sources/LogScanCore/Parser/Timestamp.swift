@@ -36,15 +36,7 @@ package enum Timestamp {
   }
 
   private static func parseDate(_ p: UnsafePointer<UInt8>) -> Int? {
-    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
-      var value = 0
-      for k in at..<(at + count) {
-        let d = p[k] &- UInt8(ascii: "0")
-        guard d < 10 else { return nil }
-        value = value * 10 + Int(d)
-      }
-      return value
-    }
+    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     guard let year = digits(0, 4), p[4] == UInt8(ascii: "-"), let month = digits(5, 2),
       p[7] == UInt8(ascii: "-"), let day = digits(8, 2),
       month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
@@ -54,15 +46,7 @@ package enum Timestamp {
 
   @inline(__always)
   private static func parseTime(_ p: UnsafePointer<UInt8>, _ n: Int, days: Int) -> Int64? {
-    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? {
-      var value = 0
-      for k in at..<(at + count) {
-        let d = p[k] &- UInt8(ascii: "0")
-        guard d < 10 else { return nil }
-        value = value * 10 + Int(d)
-      }
-      return value
-    }
+    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
       let hour = digits(11, 2), p[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
       p[16] == UInt8(ascii: ":"), let second = digits(17, 2)
@@ -119,15 +103,7 @@ package enum Timestamp {
     guard n == 26, p[2] == UInt8(ascii: "/"), p[6] == UInt8(ascii: "/"), p[11] == UInt8(ascii: ":"),
       p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":"), p[20] == UInt8(ascii: " ")
     else { return nil }
-    func number(_ at: Int, _ count: Int) -> Int? {
-      var value = 0
-      for k in at..<(at + count) {
-        let d = p[k] &- UInt8(ascii: "0")
-        guard d < 10 else { return nil }
-        value = value * 10 + Int(d)
-      }
-      return value
-    }
+    func number(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     let name = String(decoding: [p[3] | 0x20, p[4] | 0x20, p[5] | 0x20], as: UTF8.self)
     guard let monthIndex = months.firstIndex(of: name), let day = number(0, 2), let year = number(7, 4),
@@ -237,4 +213,16 @@ package enum Timestamp {
     }
     return result + "Z"
   }
+}
+
+/// The value of `count` decimal digits at `p + at`, or nil if one is not a digit.
+@inline(__always)
+private func decimalDigits(_ p: UnsafePointer<UInt8>, _ at: Int, _ count: Int) -> Int? {
+  var value = 0
+  for k in at..<(at + count) {
+    let d = p[k] &- UInt8(ascii: "0")
+    guard d < 10 else { return nil }
+    value = value * 10 + Int(d)
+  }
+  return value
 }
