@@ -61,10 +61,6 @@ package struct Interner: Sendable {
     return insert(key, hash: hash)
   }
 
-  package mutating func intern<C: Collection>(_ key: C) -> Int where C.Element == UInt8 {
-    Array(key).withUnsafeBytes { intern($0) }
-  }
-
   private mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
     let id = hashes.count
     bytes.append(contentsOf: key)

@@ -92,8 +92,6 @@ package struct ScopeStats: Sendable {
       hasHistogram = true
     }
   }
-
-  package var durationCount: Int { latency.map { Int($0.totalCount) } ?? 0 }
 }
 
 /// Events per minute of event time. Logs are mostly in time order, so the
@@ -157,8 +155,6 @@ package struct MinuteCounter: Sendable {
     allCounts().max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }
       .map { ($0.key, $0.value) }
   }
-
-  package var minuteCount: Int { allCounts().count }
 }
 
 /// Events by HTTP status class, in plain counters (no array to check for

@@ -88,21 +88,6 @@ package struct EventExtractor: ~Copyable {
     return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
   }
 
-  /// Calls `body` with the bytes of a string field, decoded only when it has
-  /// escapes; nil when absent or not a string.
-  @inline(__always)
-  package func withText<R>(
-    _ field: Field, in line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) -> R
-  ) -> R {
-    guard scanner.has(field) else { return body(nil) }
-    let capture = scanner.capture(field)
-    guard capture.kind == .string else { return body(nil) }
-    let raw = UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)])
-    guard capture.escaped else { return body(raw) }
-    let decoded = decodeJSONString(raw, escaped: true)
-    return decoded.withUnsafeBytes { body($0) }
-  }
-
   /// The method and target of an HTTP request line ("GET /a?b HTTP/1.1"),
   /// as slices of `line`; nil when the line has none or it is not one.
   package func requestLineParts(in line: UnsafeRawBufferPointer) -> (

@@ -113,7 +113,4 @@ package struct FormatCatalog: Sendable {
   }
 
   package static let standard = FormatCatalog(formats: LogFormat.known, fallback: .standard)
-
-  /// Only the canonical shape.
-  package static let canonicalOnly = FormatCatalog(formats: [], fallback: .canonical)
 }
