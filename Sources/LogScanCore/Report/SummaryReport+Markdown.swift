@@ -32,12 +32,12 @@ extension SummaryReport {
       }
     }
     out += "## Overall\n\n"
-    out += scopeTable("Scope", [overall]).markdown() + "\n"
+    out += scopeTable("Scope", [overall], markdown: true).markdown() + "\n"
     if !levels.isEmpty {
       out += "**Levels:** " + levels.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + "\n\n"
     }
     if !services.isEmpty {
-      out += "## Services\n\n" + scopeTable("Service", services).markdown() + "\n"
+      out += "## Services\n\n" + scopeTable("Service", services, markdown: true).markdown() + "\n"
     }
     if !routes.isEmpty {
       let shown = Array(routes.prefix(Self.routesShown))
@@ -45,7 +45,7 @@ extension SummaryReport {
       if shown.count < routes.count {
         out += "Top \(shown.count) of \(routes.count) routes by events.\n\n"
       }
-      out += scopeTable("Route", shown).markdown() + "\n"
+      out += scopeTable("Route", shown, markdown: true).markdown() + "\n"
     }
     if !topErrors.isEmpty {
       out += "## Top errors\n\n" + errorTable().markdown() + "\n"

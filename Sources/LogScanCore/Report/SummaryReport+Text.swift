@@ -10,7 +10,8 @@ extension SummaryReport {
     out += "\n" + style.bold("OVERALL") + "\n"
     out += "  " + scopeLine(overall, style) + "\n"
     if let throughput = overall.throughput {
-      out += "  throughput  avg \(Format.fixed(throughput.averagePerMinute, 1))/min"
+      let average = throughput.averagePerMinute
+      out += "  throughput  avg \(Format.fixed(average, average < 10 ? 2 : 1))/min"
       out += "  peak \(Format.count(throughput.peakPerMinute))/min"
       if let minute = throughput.peakMinute { out += " at \(minute)" }
       out += "\n"
@@ -91,12 +92,14 @@ extension SummaryReport {
     return out
   }
 
-  func scopeTable(_ title: String, _ scopes: [Scope]) -> Table {
-    var table = Table([
-      (title, .left), ("EVENTS", .right), ("ERRORS", .right), ("ERR%", .right), ("P50", .right),
-      ("P90", .right), ("P95", .right), ("P99", .right), ("P99.9", .right), ("MAX", .right),
-      ("AVG/MIN", .right), ("PEAK/MIN", .right),
-    ])
+  /// Text tables shout their headers; Markdown ones do not.
+  func scopeTable(_ title: String, _ scopes: [Scope], markdown: Bool = false) -> Table {
+    let headers = ["EVENTS", "ERRORS", "ERR%", "P50", "P90", "P95", "P99", "P99.9", "MAX", "AVG/MIN", "PEAK/MIN"]
+    var table = Table(
+      [(title, .left)]
+        + headers.map { header in
+          (markdown ? header.prefix(1) + header.dropFirst().lowercased() : header, Table.Alignment.right)
+        })
     for scope in scopes {
       var row = [scope.name, Format.count(scope.events), Format.count(scope.errors), Format.percent(scope.errorRate)]
       if let latency = scope.latency {
@@ -107,7 +110,8 @@ extension SummaryReport {
         row += Array(repeating: "-", count: 6)
       }
       if let throughput = scope.throughput {
-        row += [Format.fixed(throughput.averagePerMinute, 1), Format.count(throughput.peakPerMinute)]
+        let average = throughput.averagePerMinute
+        row += [Format.fixed(average, average < 10 ? 2 : 1), Format.count(throughput.peakPerMinute)]
       } else {
         row += ["-", "-"]
       }
