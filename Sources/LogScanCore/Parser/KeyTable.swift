@@ -157,9 +157,21 @@ func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count:
     }
     i &+= 8
   }
-  while i < count {
-    if a[i] != b[i] { return false }
-    i &+= 1
+  // The tail in at most three loads instead of a byte loop: most keys are
+  // shorter than eight bytes.
+  if count &- i >= 4 {
+    if UnsafeRawPointer(a + i).loadUnaligned(as: UInt32.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt32.self)
+    {
+      return false
+    }
+    i &+= 4
   }
-  return true
+  if count &- i >= 2 {
+    if UnsafeRawPointer(a + i).loadUnaligned(as: UInt16.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt16.self)
+    {
+      return false
+    }
+    i &+= 2
+  }
+  return count &- i == 0 || a[i] == b[i]
 }
