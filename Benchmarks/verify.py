@@ -238,6 +238,8 @@ def is_identifier(seg):
         elif ch in "_-":
             if ch == "_" and underscore < 0:
                 underscore = i
+        elif ch == "@":
+            return True
         else:
             return False
     if digits == n:

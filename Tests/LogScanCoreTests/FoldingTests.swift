@@ -33,6 +33,7 @@ func template(_ message: String) -> String {
     ("GET", "/decade/cafe", "GET /decade/cafe"),
     ("GET", "https://example.com:8443/api/orders/12?x=1", "GET /api/orders/:id"),
     ("GET", "", "GET /"),
+    ("GET", "/api/users/bob@example.com/orders", "GET /api/users/:id/orders"),
   ])
   func foldsIdSegments(method: String, path: String, expected: String) {
     #expect(route(method, path) == expected)

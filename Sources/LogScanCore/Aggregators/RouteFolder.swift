@@ -6,7 +6,8 @@
 /// - hexadecimal of 8 or more characters with a digit (hashes, object ids);
 /// - a prefixed id: letters, `_`, then 4 or more letters or digits with a
 ///   digit (`req_8f2c`, `usr_19ab`);
-/// - a token of 20 or more letters, digits, `-` or `_` with a digit.
+/// - a token of 20 or more letters, digits, `-` or `_` with a digit;
+/// - anything with an `@` (an email address or user@host).
 package enum RouteFolder {
   /// Writes the route for `method` (may be empty) and `path` into `out`.
   package static func fold(method: UnsafeRawBufferPointer?, path: UnsafeRawBufferPointer, into out: inout [UInt8]) {
@@ -88,6 +89,10 @@ package enum RouteFolder {
           underscoreAt = i
           digitBeforeUnderscore = digits > 0
         }
+      } else if c == UInt8(ascii: "@") {
+        // An email address (or user@host) in a path names one person:
+        // folded, so that it never reaches a report.
+        return true
       } else if c != UInt8(ascii: "-") {
         return false
       }
