@@ -65,6 +65,12 @@ struct Summary: ParsableCommand {
   @Option(name: .customLong("top-errors"), help: "How many error templates to list.")
   var topErrors: Int = 10
 
+  func validate() throws {
+    guard topErrors >= 0 else {
+      throw ValidationError("'--top-errors' must be 0 or more, got '\(topErrors)'")
+    }
+  }
+
   func run() throws {
     Output.ignoreBrokenPipeSignal()
     var options = try input.scanOptions()

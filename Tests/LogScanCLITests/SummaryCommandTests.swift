@@ -80,7 +80,10 @@ import Testing
     #expect((parsed["lines"] as! [String: Any])["read"] as? Int == 473 + 1501)
   }
 
-  @Test(arguments: [["summary", "--jobs", "0"], ["summary", "--format", "xml"], ["summary", "--bogus"]])
+  @Test(arguments: [
+    ["summary", "--jobs", "0"], ["summary", "--format", "xml"], ["summary", "--bogus"],
+    ["summary", "--top-errors", "-1"], ["summary", "--max-line-bytes", "0"],
+  ])
   func usageErrorsExitTwo(arguments: [String]) throws {
     let result = try run(arguments)
     #expect(result.status == 2)
