@@ -94,7 +94,7 @@ package struct SummarySink: LineSink, ~Copyable {
   @inline(__always)
   private mutating func add(_ event: Event, _ line: UnsafeRawBufferPointer) {
     let isError = event.isError
-    let minute = event.timestamp.map { $0 >= 0 ? $0 / 60_000_000_000 : ($0 + 1) / 60_000_000_000 - 1 }
+    let minute = event.timestamp.map(Timestamp.minute(of:))
     shard.levels[Int(event.level.rawValue)] &+= 1
 
     let service: Int

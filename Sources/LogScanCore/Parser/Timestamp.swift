@@ -159,6 +159,12 @@ package enum Timestamp {
     return overflow ? nil : result
   }
 
+  /// The minute (since the epoch, rounded down) of a timestamp.
+  @inline(__always)
+  package static func minute(of nanos: Int64) -> Int64 {
+    nanos >= 0 ? nanos / 60_000_000_000 : (nanos + 1) / 60_000_000_000 - 1
+  }
+
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant).
   package static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
     let y = month <= 2 ? year - 1 : year

@@ -90,10 +90,6 @@ extension SummaryReport {
     }
   }
 
-  private static func floorMinute(_ nanos: Int64) -> Int64 {
-    nanos >= 0 ? nanos / 60_000_000_000 : (nanos + 1) / 60_000_000_000 - 1
-  }
-
   private static func byEventsThenName(_ a: Scope, _ b: Scope) -> Bool {
     a.events != b.events ? a.events > b.events : a.name < b.name
   }
@@ -112,8 +108,8 @@ extension SummaryReport {
     }
     var throughput: Throughput?
     if stats.timedEvents > 0, let peak = stats.perMinute.peak() {
-      let firstMinute = floorMinute(stats.firstTimestamp)
-      let lastMinute = floorMinute(stats.lastTimestamp)
+      let firstMinute = Timestamp.minute(of: stats.firstTimestamp)
+      let lastMinute = Timestamp.minute(of: stats.lastTimestamp)
       throughput = Throughput(
         averagePerMinute: Double(stats.timedEvents) / Double(lastMinute - firstMinute + 1),
         peakPerMinute: peak.count, peakMinute: Timestamp.format(peak.minute * 60_000_000_000, fractionDigits: 0),
