@@ -86,7 +86,7 @@ struct Summary: ParsableCommand {
       throw ExitStatus.usageOrUnreadable
     }
     var bar: ProgressBar?
-    if !input.noProgress && !plan.readsStandardInput && ProgressBar.shouldShow() {
+    if !input.noProgress && !plan.hasStreams && ProgressBar.shouldShow() {
       let counter = ProgressCounter()
       options.progress = counter
       bar = ProgressBar(counter: counter, total: plan.totalBytes)

@@ -14,7 +14,9 @@ package struct InputPlan: Sendable {
 
   /// Total bytes of the file inputs (for progress).
   package var totalBytes: Int64 { inputs.reduce(0) { $0 + ($1.size ?? 0) } }
-  package var readsStandardInput: Bool { inputs.contains { $0.size == nil } }
+  package var readsStandardInput: Bool { inputs.contains { $0.isStandardInput } }
+  /// Some input is a stream with no size (a pipe, a FIFO): no progress bar.
+  package var hasStreams: Bool { inputs.contains { $0.size == nil && $0.error == nil } }
 
   /// Expands `paths` ("-" is standard input; a directory stands for its
   /// regular files, sorted, hidden ones left out) and cuts large plain files
@@ -23,7 +25,9 @@ package struct InputPlan: Sendable {
     var plan = InputPlan()
     for path in paths.isEmpty ? ["-"] : paths {
       if path == "-" {
-        plan.inputs.append(InputInfo(name: options.standardInputName, size: nil))
+        var info = InputInfo(name: options.standardInputName, size: nil)
+        info.isStandardInput = true
+        plan.inputs.append(info)
         plan.units.append(Unit(input: plan.inputs.count - 1, range: nil))
         continue
       }
@@ -53,7 +57,7 @@ package struct InputPlan: Sendable {
   }
 
   private mutating func addFile(_ path: String, size: Int64?, options: ScanOptions) {
-    var info = InputInfo(name: path, size: size ?? 0)
+    var info = InputInfo(name: path, size: size)
     let source: FileSource
     do throws(ReaderError) {
       source = try FileSource(path: path)
@@ -61,6 +65,13 @@ package struct InputPlan: Sendable {
       info.error = error
       openErrors.append(error)
       inputs.append(info)
+      return
+    }
+    // A stream (pipe, FIFO, `<(...)`) cannot be peeked at: its format is
+    // detected when it is read.
+    guard size != nil else {
+      inputs.append(info)
+      units.append(Unit(input: inputs.count - 1, range: nil))
       return
     }
     var magic = [UInt8](repeating: 0, count: 4)

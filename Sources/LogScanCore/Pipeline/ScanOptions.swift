@@ -25,8 +25,10 @@ package struct InputInfo: Sendable {
   package var name: String
   package var format: InputFormat = .plain
   /// Bytes of the file as stored (compressed size for archives); nil for
-  /// standard input.
+  /// standard input and other streams (pipes, FIFOs, devices).
   package var size: Int64?
+  /// Standard input rather than a named file.
+  package var isStandardInput = false
   package var lines = 0
   package var error: ReaderError?
   /// Parsed lines by log format name, most first.

@@ -121,10 +121,12 @@ package enum ScanPipeline {
     var source: any ByteSource
     var progress = options.progress
     if info.size == nil {
-      let stdin = FileSource(standardInputNamed: info.name)
-      let prefix = try readPrefix(stdin, count: 4)
+      // A stream: read its first bytes to tell its format, then hand them on.
+      let stream =
+        info.isStandardInput ? FileSource(standardInputNamed: info.name) : try FileSource(path: info.name)
+      let prefix = try readPrefix(stream, count: 4)
       format = prefix.withUnsafeBytes { InputFormat.detect($0) }
-      source = PrefixedSource(prefix: prefix, base: stdin)
+      source = PrefixedSource(prefix: prefix, base: stream)
       progress = nil
     } else {
       source = try FileSource(path: info.name, range: unit.range)
