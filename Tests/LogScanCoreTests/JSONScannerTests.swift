@@ -125,6 +125,25 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
     for line in referenceLines(data) { checkAgainstReference(line) }
   }
 
+  /// The format samples: same verdict as Foundation on every line (their
+  /// fields are checked by name in FormatTests).
+  @Test(arguments: [
+    "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
+    "nginx",
+  ])
+  func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
+    let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("formats/\(format).jsonl"))))
+    for line in referenceLines(data) {
+      var scanner = JSONScanner(table: FieldMap.standard.keyTable)
+      let outcome = line.withUnsafeBytes { scanner.scan($0) }
+      switch Reference(line) {
+      case .object: #expect(outcome == .object, "\(String(decoding: line, as: UTF8.self))")
+      case .invalid: #expect(outcome != .object)
+      case .blank: #expect(outcome == .blank)
+      }
+    }
+  }
+
   @Test func agreesWithFoundationOnRandomLines() {
     var random = SplitMix64(seed: 2026)
     for _ in 0..<20000 {
