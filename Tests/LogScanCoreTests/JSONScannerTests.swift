@@ -118,6 +118,17 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   }
 }
 
+/// The event a line reads as; records an issue and returns nil otherwise.
+func readEvent(
+  _ line: [UInt8], _ extractor: inout EventExtractor, sourceLocation: SourceLocation = #_sourceLocation
+) -> Event? {
+  guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+    Issue.record("not an event: \(String(decoding: line, as: UTF8.self))", sourceLocation: sourceLocation)
+    return nil
+  }
+  return event
+}
+
 @Suite struct JSONScannerTests {
   @Test(arguments: ["app.jsonl", "malformed.jsonl"])
   func agreesWithFoundationOnEveryFixtureLine(name: String) throws {
@@ -181,10 +192,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   @Test func duplicateKeysLastNonNullWins() {
     var extractor = EventExtractor()
     let line = Array(#"{"service":"a","service":"b","service":null,"status":500,"status":200}"#.utf8)
-    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(line, &extractor) else { return }
     #expect(event.status == 200)
     #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("b".utf8))
   }
@@ -219,10 +227,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   @Test func escapedKeysAreMatched() {
     var extractor = EventExtractor()
     let line = Array(#"{"serv\u0069ce":"api","st\u0061tus":503}"#.utf8)
-    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(line, &extractor) else { return }
     #expect(event.status == 503)
     #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("api".utf8))
   }
@@ -230,10 +235,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   @Test func nestedValuesAreSkippedAndTopLevelFieldsFound() {
     var extractor = EventExtractor()
     let line = Array(#"{"x":{"service":"inner","a":[{"status":1}]},"service":"outer","status":200}"#.utf8)
-    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(line, &extractor) else { return }
     #expect(event.status == 200)
     #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("outer".utf8))
   }
@@ -241,10 +243,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   @Test func nullMeansAbsent() {
     var extractor = EventExtractor()
     let line = Array(#"{"service":null,"status":null,"duration_ms":null,"timestamp":null}"#.utf8)
-    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(line, &extractor) else { return }
     #expect(event.status == nil && event.duration == nil && event.timestamp == nil)
   }
 
@@ -279,10 +278,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   ])
   func durationsAreNanoseconds(line: String, nanos: Int64) {
     var extractor = EventExtractor()
-    guard case .event(let event) = Array(line.utf8).withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(Array(line.utf8), &extractor) else { return }
     #expect(event.duration == nanos)
   }
 
@@ -295,10 +291,7 @@ func checkAgainstReference(_ line: [UInt8], sourceLocation: SourceLocation = #_s
   func levelsMapToOneScale(value: String, level: Level) {
     var extractor = EventExtractor()
     let line = Array("{\"level\":\(value)}".utf8)
-    guard case .event(let event) = line.withUnsafeBytes({ extractor.extract($0) }) else {
-      Issue.record("not an event")
-      return
-    }
+    guard let event = readEvent(line, &extractor) else { return }
     #expect(event.level == level)
   }
 }
