@@ -165,6 +165,8 @@ package struct SummaryShard: Sendable {
   /// Parsed lines by input and log format: `formatCounts[input][format]`,
   /// format indexes as in `FieldMap.classify`.
   package var formatCounts: [[Int]] = []
+  /// Secrets and PII found, when the scan audits.
+  package var audit = AuditTable()
 
   package mutating func countFormat(input: Int, format: Int, count: Int = 1) {
     if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
@@ -193,6 +195,7 @@ package struct SummaryShard: Sendable {
     services.merge(other.services)
     routes.merge(other.routes)
     templates.merge(other.templates)
+    audit.merge(other.audit)
     for (input, counts) in other.formatCounts.enumerated() {
       for (format, count) in counts.enumerated() where count > 0 {
         growFormatCounts(input, format)

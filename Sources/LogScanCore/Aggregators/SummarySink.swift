@@ -22,14 +22,17 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Parsed lines of the current input by format, flushed into the shard
   /// when the input changes (one array bump per line, not two).
   private var formatTally: [Int]
+  /// Searches each line for secrets and PII when the scan audits.
+  private var auditor: LineRedactor?
 
-  package init(formats: FormatCatalog, limits: SummaryLimits) {
+  package init(formats: FormatCatalog, limits: SummaryLimits, audit: Redactor? = nil) {
     self.formats = formats
     currentFormat = formats.fallbackIndex
     formatTally = [Int](repeating: 0, count: formats.names.count)
     extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
+    auditor = audit.map { LineRedactor(redactor: $0, collectFields: true) }
   }
 
   /// Starts counting the lines of another work unit.
@@ -83,13 +86,34 @@ package struct SummarySink: LineSink, ~Copyable {
         examplesInUnit += 1
         shard.examples.append(MalformedExample(input: input, unit: unit, line: number, reason: reason))
       }
+      if auditor != nil { audit(bytes, number: number, json: false) }
     case .event(let event):
       shard.lines.parsed &+= 1
       formatTally[format] &+= 1
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
       add(event, bytes)
+      if auditor != nil { audit(bytes, number: number, json: true) }
     }
   }
+
+  /// Counts the secrets and PII of a line by kind, service and field.
+  private mutating func audit(_ line: UnsafeRawBufferPointer, number: Int, json: Bool) {
+    let bytes = line.assumingMemoryBound(to: UInt8.self)
+    if json { auditor!.redactJSON(bytes, emit: false) } else { auditor!.redactText(bytes, emit: false) }
+    guard !auditor!.found.isEmpty else { return }
+    var service = Self.noServiceName
+    if json, let name = Self.text(extractor, .service, line, &serviceText), name.count > 0 {
+      service = makeString(name)
+    } else if !json {
+      service = Self.notJSON
+    }
+    let place = AuditTable.Place(input: input, unit: unit, line: number)
+    shard.audit.lines += 1
+    for (kind, field) in auditor!.found { shard.audit.add(kind, service: service, field: field, at: place) }
+  }
+
+  static let noServiceName = "(none)"
+  static let notJSON = "(not JSON)"
 
   @inline(__always)
   private mutating func add(_ event: Event, _ line: UnsafeRawBufferPointer) {

@@ -16,6 +16,9 @@ package struct ScanOptions: Sendable {
   package var progress: ProgressCounter? = nil
   /// The name standard input has in reports and messages.
   package var standardInputName = "<stdin>"
+  /// Searches every line for secrets and PII and counts them (the audit);
+  /// nil: no audit.
+  package var audit: Redactor? = nil
 
   package init() {}
 }

@@ -25,8 +25,9 @@ package enum SummaryScan {
   package static func run(_ plan: InputPlan, options: ScanOptions) -> SummaryResult {
     let formats = options.formats
     let limits = options.limits
+    let audit = options.audit
     let outcome = ScanPipeline.run(plan, options: options) {
-      SummarySink(formats: formats, limits: limits)
+      SummarySink(formats: formats, limits: limits, audit: audit)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
@@ -37,6 +38,9 @@ package enum SummaryScan {
     }
     examples.sort { ($0.input, $0.line) < ($1.input, $1.line) }
     examples = Array(examples.prefix(limits.maxExamples))
+    for (key, entry) in shard.audit.entries {
+      shard.audit.entries[key]!.first.line = outcome.lineInInput(unit: entry.first.unit, line: entry.first.line)
+    }
     var inputs = outcome.inputs
     for (input, counts) in shard.formatCounts.enumerated() where input < inputs.count {
       inputs[input].logFormats = counts.enumerated().filter { $0.element > 0 }

@@ -4,7 +4,8 @@ extension SummaryReport {
   /// Builds the report from a finished scan. `topErrorCount` templates are
   /// listed; `filter` sees every string that came from the input.
   package init(
-    _ result: SummaryResult, topErrorCount: Int = 10, filter: any TextFilter = IdentityTextFilter()
+    _ result: SummaryResult, topErrorCount: Int = 10, filter: any TextFilter = IdentityTextFilter(),
+    audited: Bool = false
   ) {
     let shard = result.shard
     inputs = result.inputs.map { info in
@@ -65,6 +66,8 @@ extension SummaryReport {
       servicesFolded: shard.services.folded, routesFolded: shard.routes.folded,
       templatesFolded: templates.folded, distinctTemplates: templates.entries.count)
 
+    if audited { audit = Self.audit(result, filter: filter) }
+
     for info in result.inputs {
       if let error = info.error { diagnostics.append(filter.filter(error.message)) }
     }
@@ -88,6 +91,22 @@ extension SummaryReport {
       diagnostics.append(
         "more than \(shard.limits.maxTemplates) error templates: \(truncation.templatesFolded) errors not grouped")
     }
+  }
+
+  static func audit(_ result: SummaryResult, filter: any TextFilter) -> Audit {
+    let table = result.shard.audit
+    var audit = Audit(lines: table.lines, findings: table.total, unplaced: table.unplaced)
+    audit.byKind = SecretKind.allCases.map { ($0.name, table.byKind[$0.index]) }.filter { $0.1 > 0 }
+      .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+    audit.places = table.entries.map { key, entry in
+      Audit.Place(
+        kind: key.kind.name, service: filter.filter(key.service), field: filter.filter(key.field), count: entry.count,
+        input: filter.filter(result.inputs[entry.first.input].name), line: entry.first.line)
+    }.sorted { a, b in
+      if a.count != b.count { return a.count > b.count }
+      return (a.kind, a.service, a.field) < (b.kind, b.service, b.field)
+    }
+    return audit
   }
 
   private static func byEventsThenName(_ a: Scope, _ b: Scope) -> Bool {

@@ -22,7 +22,30 @@ extension SummaryReport {
           ("distinctErrorTemplates", .int(truncation.distinctTemplates)),
         ])
       ),
+      ("audit", audit.map(\.json) ?? .null),
       ("diagnostics", .array(diagnostics.map { .string($0) })),
+    ])
+  }
+}
+
+extension SummaryReport.Audit {
+  package var json: JSONValue {
+    .object([
+      ("linesWithFindings", .int(lines)),
+      ("findings", .int(findings)),
+      ("byKind", .object(byKind.map { ($0.0, .int($0.1)) })),
+      (
+        "places",
+        .array(
+          places.map { place in
+            .object([
+              ("kind", .string(place.kind)), ("service", .string(place.service)), ("field", .string(place.field)),
+              ("count", .int(place.count)),
+              ("first", .object([("input", .string(place.input)), ("line", .int(place.line))])),
+            ])
+          })
+      ),
+      ("unplaced", .int(unplaced)),
     ])
   }
 }

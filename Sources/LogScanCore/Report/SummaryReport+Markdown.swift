@@ -50,6 +50,16 @@ extension SummaryReport {
     if !topErrors.isEmpty {
       out += "## Top errors\n\n" + errorTable().markdown() + "\n"
     }
+    if let audit {
+      out += "## Secrets and PII\n\n"
+      if audit.findings == 0 {
+        out += "None found.\n\n"
+      } else {
+        out += "\(Format.count(audit.findings)) found in \(Format.count(audit.lines)) lines (all redacted here): "
+        out += audit.byKind.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + ".\n\n"
+        out += audit.placeTable().markdown() + "\n"
+      }
+    }
     if !diagnostics.isEmpty {
       out += "## Diagnostics\n\n"
       for diagnostic in diagnostics { out += "- \(diagnostic)\n" }

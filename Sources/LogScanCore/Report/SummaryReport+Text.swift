@@ -35,6 +35,10 @@ extension SummaryReport {
       out += "\n" + style.bold("TOP ERRORS") + " (by message template)\n"
       out += errorTable().text()
     }
+    if let audit {
+      out += "\n" + style.bold("SECRETS AND PII") + " (redacted in all output)\n"
+      out += audit.text(style)
+    }
     if !diagnostics.isEmpty {
       out += "\n" + style.bold("DIAGNOSTICS") + "\n"
       for diagnostic in diagnostics { out += "  " + style.yellow("! ") + diagnostic + "\n" }
@@ -124,6 +128,32 @@ extension SummaryReport {
     var table = Table([("COUNT", .right), ("FIRST SEEN", .left), ("TEMPLATE", .left)])
     for entry in topErrors {
       table.add([Format.count(entry.count), entry.firstSeen ?? "-", entry.template])
+    }
+    return table
+  }
+}
+
+extension SummaryReport.Audit {
+  /// How many places the text and Markdown reports list (JSON has all).
+  package static let placesShown = 20
+
+  func text(_ style: TextStyle) -> String {
+    guard findings > 0 else { return "  none found\n" }
+    var out = "  " + style.red("\(Format.count(findings)) found") + " in \(Format.count(lines)) lines: "
+    out += byKind.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + "\n"
+    out += placeTable().text()
+    if places.count > Self.placesShown {
+      out += "  (top \(Self.placesShown) of \(places.count) places; all in --format json or `logscan audit`)\n"
+    }
+    return out
+  }
+
+  func placeTable(limit: Int = placesShown) -> Table {
+    var table = Table([
+      ("KIND", .left), ("SERVICE", .left), ("FIELD", .left), ("COUNT", .right), ("FIRST AT", .left),
+    ])
+    for place in places.prefix(limit) {
+      table.add([place.kind, place.service, place.field, Format.count(place.count), "\(place.input):\(place.line)"])
     }
     return table
   }

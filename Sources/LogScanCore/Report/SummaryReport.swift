@@ -81,6 +81,25 @@ package struct SummaryReport: Sendable {
     package var distinctTemplates = 0
   }
 
+  /// Where secrets and PII were found (never what they were).
+  package struct Audit: Sendable {
+    package struct Place: Sendable {
+      package var kind: String
+      package var service: String
+      package var field: String
+      package var count: Int
+      package var input: String
+      package var line: Int
+    }
+
+    package var lines = 0
+    package var findings = 0
+    package var byKind: [(String, Int)] = []
+    /// Most findings first.
+    package var places: [Place] = []
+    package var unplaced = 0
+  }
+
   package var inputs: [Input] = []
   package var lines = Lines()
   package var timeRange = TimeRange()
@@ -91,6 +110,8 @@ package struct SummaryReport: Sendable {
   package var topErrors: [ErrorTemplate] = []
   package var truncation = Truncation()
   package var diagnostics: [String] = []
+  /// Nil when the scan did not audit.
+  package var audit: Audit?
 }
 
 /// Every text that comes from the input passes through one of these before
