@@ -25,6 +25,12 @@ public struct LogGenerator {
     /// Minutes (from the start) during which the error rate and latency jump,
     /// to exercise alert rules: (startMinute, endMinute, errorRate).
     public var incidents: [(Int, Int, Double)] = []
+    /// Adds fields that look like secrets but are not (trace ids, hashes,
+    /// UUIDs, versions, user agents) to every event.
+    public var noise = false
+    /// Share of requests followed by a line holding one planted secret or
+    /// PII value, the kinds in turn (see `planted`).
+    public var plantRate = 0.0
 
     public init() {}
   }
@@ -33,10 +39,17 @@ public struct LogGenerator {
   private let configuration: Configuration
   private var requestNumber: UInt64 = 0
   private var clockMicros: Int64
+  private var planter: SecretPlanter
+  /// Its own stream, so that planting leaves the rest of the corpus as it was.
+  private var plantRandom: SplitMix64
+  /// What was planted, in order: (kind, the value as it reads decoded).
+  public private(set) var planted: [(kind: String, secret: String)] = []
 
   public init(_ configuration: Configuration = Configuration()) {
     self.configuration = configuration
     random = SplitMix64(seed: configuration.seed)
+    planter = SecretPlanter(seed: configuration.seed)
+    plantRandom = SplitMix64(seed: configuration.seed ^ 0x9E37_79B9)
     clockMicros = configuration.startMillis * 1000
   }
 
@@ -138,6 +151,20 @@ public struct LogGenerator {
       to: &out, level: level, time: time + Int64(total * 1000), service: "api-gateway", requestId: requestId,
       userId: userId, action: route.action, durationMs: total, status: status, method: route.method,
       path: path, message: message)
+    if configuration.plantRate > 0 && Double(plantRandom.next() >> 11) / Double(1 << 53) < configuration.plantRate {
+      let kind = SecretPlanter.kinds[planted.count % SecretPlanter.kinds.count]
+      let (members, secret) = planter.plant(kind)
+      planted.append((kind, secret))
+      out.append(#"{"level":"warn","timestamp":""#)
+      Self.appendRFC3339(micros: time, to: &out)
+      out.append(#"","service":""#)
+      out.append(route.services.first ?? "api-gateway")
+      out.append(#"","requestId":""#)
+      out.append(requestId)
+      out.append("\",")
+      out.append(members)
+      out.append("}\n")
+    }
   }
 
   private mutating func appendEvent(
@@ -196,6 +223,10 @@ public struct LogGenerator {
       out.appendInteger(Int(random.next() % 10))
       out.append(#"","region":"eu-west-1""#)
     default: break
+    }
+    if configuration.noise {
+      out.append(",")
+      out.append(planter.noise())
     }
     out.append("}")
     if configuration.malformedRate > 0 && uniform() < configuration.malformedRate {

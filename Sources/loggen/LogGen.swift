@@ -17,6 +17,7 @@ struct LogGen {
   nonisolated static func main() {
     var configuration = LogGenerator.Configuration()
     var byteLimit: Int64 = 0
+    var truthPath: String?
     var lineLimit = 0
     var arguments = CommandLine.arguments.dropFirst()
     func value() -> String {
@@ -36,9 +37,13 @@ struct LogGen {
         guard parts.count == 3, let start = Int(parts[0]), let end = Int(parts[1]), let rate = Double(parts[2])
         else { fail("--incident takes START_MINUTE:END_MINUTE:ERROR_RATE") }
         configuration.incidents.append((start, end, rate))
+      case "--noise": configuration.noise = true
+      case "--plant": configuration.plantRate = number(Double.self, value(), "--plant takes a number")
+      case "--truth": truthPath = value()
       case "-h", "--help":
         print("usage: loggen (--bytes SIZE[K|M|G] | --lines N) [--seed N] [--rate REQ_PER_MIN]")
         print("              [--error-rate F] [--malformed F] [--incident START:END:RATE]...")
+        print("              [--noise] [--plant F --truth FILE]   (secrets planted; FILE lists kind<TAB>value)")
         exit(0)
       default: fail("unknown argument '\(argument)'")
       }
@@ -57,6 +62,18 @@ struct LogGen {
       if buffer.count >= 1 << 20 { flush(&buffer) }
     }
     flush(&buffer)
+    if let truthPath {
+      var truth: [UInt8] = []
+      for (kind, secret) in generator.planted {
+        truth += Array(kind.utf8) + [0x09]
+        // One line per value: a PEM block's newlines are written as \n.
+        for byte in secret.utf8 { truth += byte == 0x0A ? [0x5C, 0x6E] : [byte] }
+        truth.append(0x0A)
+      }
+      guard let file = fopen(truthPath, "w") else { fail("cannot write '\(truthPath)'") }
+      _ = truth.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+      fclose(file)
+    }
   }
 
   static func flush(_ buffer: inout [UInt8]) {

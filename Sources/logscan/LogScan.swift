@@ -15,12 +15,17 @@ struct LogScan: ParsableCommand {
         logscan summary logs/*.jsonl logs/*.jsonl.zst logs/*.gz
         logscan summary --format json big.jsonl.zst > report.json
         logscan summary --format markdown logs/ > report.md
+        logscan redact < raw.jsonl > safe.jsonl     secrets and PII replaced
+        logscan audit logs/                         which services leak what
+
+      Secrets and PII are redacted in everything logscan prints; --no-redact
+      turns that off (with a warning).
 
       Exit status: 0 ok; 1 a check failed (reserved for 'check'); 2 usage error
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self, Formats.self, Config.self],
+    subcommands: [Summary.self, Redact.self, Audit.self, Formats.self, Config.self],
     defaultSubcommand: Summary.self
   )
 
@@ -31,11 +36,11 @@ struct LogScan: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let error as UsageError {
-      Output.writeStandardError("Error: \(error.description)\n")
+      Output.writeStandardError("Error: \(Output.redactor.filter(error.description))\n")
       ExitStatus.usageOrUnreadable.exitProcess()
     } catch {
       if exitCode(for: error) == .validationFailure {
-        Output.writeStandardError(fullMessage(for: error) + "\n")
+        Output.writeStandardError(Output.redactor.filter(fullMessage(for: error)) + "\n")
         ExitStatus.usageOrUnreadable.exitProcess()
       }
       exit(withError: error)

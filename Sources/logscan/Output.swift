@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogScanCore
 
 #if canImport(Glibc)
   import Glibc
@@ -51,6 +52,10 @@ struct OutputTarget {
 }
 
 enum Output {
+  /// Every message logscan writes to standard error passes through this
+  /// (file names and error texts can hold what the input held).
+  nonisolated(unsafe) static var redactor: Redactor = .standard
+
   /// Writes to a closed pipe fail with EPIPE instead of killing the process.
   static func ignoreBrokenPipeSignal() { signal(SIGPIPE, SIG_IGN) }
 
@@ -59,7 +64,7 @@ enum Output {
 
   /// A message on standard error.
   static func warn(_ message: String) {
-    writeStandardError("logscan: " + message + "\n")
+    writeStandardError("logscan: " + redactor.filter(message) + "\n")
   }
 
   /// Writes text to standard error, unbuffered.

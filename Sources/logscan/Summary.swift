@@ -34,9 +34,11 @@ struct InputOptions: ParsableArguments {
     }
   }
 
-  func scanOptions() throws -> ScanOptions {
+  func configuration() throws -> Configuration { try ConfigFile.load(explicit: config) }
+
+  func scanOptions(_ configuration: Configuration) -> ScanOptions {
     var options = ScanOptions()
-    options.formats = try ConfigFile.load(explicit: config).formatCatalog
+    options.formats = configuration.formatCatalog
     options.maxLineBytes = maxLineBytes
     options.jobs = jobs ?? Int(systemCoreCount())
     return options
@@ -55,6 +57,7 @@ struct Summary: ParsableCommand {
   )
 
   @OptionGroup var input: InputOptions
+  @OptionGroup(title: "Redaction") var redaction: RedactionOptions
 
   @Option(help: "Report format: text, json or markdown.")
   var format: ReportFormat = .text
@@ -73,20 +76,49 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    var options = try input.scanOptions()
-    if input.inputs.isEmpty && isTerminal(0) {
+    let configuration = try input.configuration()
+    let redactor = try redaction.redactor(configuration)
+    var options = input.scanOptions(configuration)
+    if redactor.enabled { options.audit = redactor }
+    try input.refuseKeyboard()
+    let result = try input.scan(options)
+    let report = SummaryReport(result, topErrorCount: topErrors, filter: redactor, audited: redactor.enabled)
+    let target = OutputTarget(path: output)
+    switch format {
+    case .text: try target.write(report.text(color: target.wantsColor))
+    case .json: try target.write(report.json.rendered() + "\n")
+    case .markdown: try target.write(report.markdown)
+    }
+    try input.finish(result.errors)
+  }
+}
+
+extension InputOptions {
+  func refuseKeyboard() throws {
+    if inputs.isEmpty && isTerminal(0) {
       // `logscan` typed alone at a prompt: waiting on the keyboard for logs
       // would look like a hang.
       throw UsageError("no input: pipe logs in (tail -f app.log | logscan) or name files (logscan summary app.log)")
     }
-    let plan = InputPlan.make(paths: input.inputs, options: options)
+  }
+
+  /// Plans the inputs, or fails when none can be opened.
+  func plan(_ options: ScanOptions) throws -> InputPlan {
+    let plan = InputPlan.make(paths: inputs, options: options)
     if plan.units.isEmpty && !plan.openErrors.isEmpty {
       // Nothing could be opened: a report of nothing would only hide the error.
       for error in plan.openErrors { Output.warn(error.message) }
       throw ExitStatus.usageOrUnreadable
     }
+    return plan
+  }
+
+  /// The summary's scan, with a progress bar on a terminal.
+  func scan(_ options: ScanOptions) throws -> SummaryResult {
+    var options = options
+    let plan = try plan(options)
     var bar: ProgressBar?
-    if !input.noProgress && !plan.hasStreams && ProgressBar.shouldShow() {
+    if !noProgress && !plan.hasStreams && ProgressBar.shouldShow() {
       let counter = ProgressCounter()
       options.progress = counter
       bar = ProgressBar(counter: counter, total: plan.totalBytes)
@@ -94,16 +126,13 @@ struct Summary: ParsableCommand {
     }
     let result = SummaryScan.run(plan, options: options)
     bar?.stop()
+    return result
+  }
 
-    let report = SummaryReport(result, topErrorCount: topErrors)
-    let target = OutputTarget(path: output)
-    switch format {
-    case .text: try target.write(report.text(color: target.wantsColor))
-    case .json: try target.write(report.json.rendered() + "\n")
-    case .markdown: try target.write(report.markdown)
-    }
-    for error in result.errors { Output.warn(error.message) }
-    if result.errors.contains(where: \.isUnreadable) { throw ExitStatus.usageOrUnreadable }
-    if !result.errors.isEmpty { throw ExitStatus.partlyCorrupt }
+  /// Reports input errors and sets the exit status they call for.
+  func finish(_ errors: [ReaderError]) throws {
+    for error in errors { Output.warn(error.message) }
+    if errors.contains(where: \.isUnreadable) { throw ExitStatus.usageOrUnreadable }
+    if !errors.isEmpty { throw ExitStatus.partlyCorrupt }
   }
 }

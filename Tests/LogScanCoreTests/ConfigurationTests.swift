@@ -6,6 +6,7 @@ func mapping(_ members: [(String, ConfigNode)], line: Int = 1) -> ConfigNode {
 }
 
 func scalar(_ text: String, _ line: Int = 1) -> ConfigNode { .scalar(text, line: line) }
+func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(items, line: line) }
 
 @Suite struct ConfigurationTests {
   @Test func readsFieldsUnitsAndFormat() throws {
@@ -62,9 +63,42 @@ func scalar(_ text: String, _ line: Int = 1) -> ConfigNode { .scalar(text, line:
   }
 
   @Test func reservedSectionsAreAcceptedForLaterFeatures() throws {
-    let configuration = try Configuration(mapping([("rules", mapping([])), ("redaction", mapping([]))]), file: "c.yml")
-    #expect(configuration.reservedSections == ["rules", "redaction"])
+    let configuration = try Configuration(mapping([("rules", mapping([])), ("counters", mapping([]))]), file: "c.yml")
+    #expect(configuration.reservedSections == ["rules", "counters"])
     #expect(configuration.yaml.contains("'rules' is present"))
+  }
+
+  @Test func redactionSection() throws {
+    let root = mapping([
+      (
+        "redaction",
+        mapping([
+          ("mode", scalar("hash")), ("key_file", scalar("/etc/k")),
+          ("kinds", mapping([("email", scalar("partial")), ("ipv4", scalar("off"))])),
+          ("keys", sequence([scalar("customer_ref")])),
+          ("patterns", sequence([mapping([("name", scalar("acme")), ("prefix", scalar("acme_")), ("min_length", scalar("24"))])])),
+        ])
+      )
+    ])
+    let settings = try Configuration(root, file: "c.yml").redaction
+    #expect(settings.mode == .hash)
+    #expect(settings.keyFile == "/etc/k")
+    #expect(settings.kinds == [.email: .partial, .ipv4: .off])
+    #expect(settings.keys == ["customer_ref"])
+    #expect(settings.patterns == [PrefixPattern(prefix: "acme_", minLength: 24)])
+
+    for (node, message) in [
+      (mapping([("mode", scalar("mask2"))]), "c.yml:1: unknown mode 'mask2' for 'redaction.mode'. Did you mean 'mask'?"),
+      (mapping([("kinds", mapping([("emial", scalar("off"))]))]), "c.yml:1: unknown detector 'emial' in 'redaction.kinds'. Did you mean 'email'?"),
+      (mapping([("keyfile", scalar("x"))]), "c.yml:1: unknown key 'keyfile' in 'redaction'. Did you mean 'key_file'?"),
+    ] {
+      #expect(throws: ConfigError.self) { try Configuration(mapping([("redaction", node)]), file: "c.yml") }
+      do {
+        _ = try Configuration(mapping([("redaction", node)]), file: "c.yml")
+      } catch {
+        #expect(error.message == message)
+      }
+    }
   }
 
   @Test func mappedKeysWinOverEveryFormat() throws {

@@ -25,6 +25,16 @@ package enum MessageTemplate {
         continue
       }
       lastWasSpace = false
+      // A redaction placeholder folds to its kind: `[REDACTED:email:3fa2…]`
+      // (hash mode) and `[REDACTED:email]` count together.
+      if c == UInt8(ascii: "["), let close = placeholderEnd(message, i) {
+        var k = i + redacted.count
+        while k < close && message[k] != UInt8(ascii: ":") { k += 1 }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: message[i..<k]))
+        out.append(UInt8(ascii: "]"))
+        i = close + 1
+        continue
+      }
       if (c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "`"))
         && (i == 0 || !isWordByte(message[i - 1]))
       {
@@ -54,6 +64,20 @@ package enum MessageTemplate {
     }
     while out.last == 0x20 { out.removeLast() }
     if out.count > maxLength { out.removeLast(out.count - maxLength) }
+  }
+
+  private static let redacted = Array("[REDACTED:".utf8)
+
+  /// The index of the `]` of a placeholder starting at `i`, if one does.
+  private static func placeholderEnd(_ message: UnsafeRawBufferPointer, _ i: Int) -> Int? {
+    guard i + redacted.count < message.count else { return nil }
+    for k in 0..<redacted.count where message[i + k] != redacted[k] { return nil }
+    var close = i + redacted.count
+    while close < message.count && close - i < 128 {
+      if message[close] == UInt8(ascii: "]") { return close }
+      close += 1
+    }
+    return nil
   }
 
   @inline(__always)

@@ -11,6 +11,8 @@ package struct SummarySink: LineSink, ~Copyable {
   private var pathText: [UInt8] = []
   private var methodText: [UInt8] = []
   private var messageText: [UInt8] = []
+  private var redactedText: [UInt8] = []
+  private var findings: [Finding] = []
 
   private let formats: FormatCatalog
   /// The format the last line had; its table is the scanner's.
@@ -143,7 +145,15 @@ package struct SummarySink: LineSink, ~Copyable {
 
     if isError {
       if let message = Self.text(extractor, .message, line, &messageText), message.count > 0 {
-        MessageTemplate.fold(message, into: &scratch)
+        // Redacted before folding: folding would take apart what the
+        // detectors recognise (`https://user:<num>@host`).
+        if let redactor = auditor?.redactor,
+          redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings)
+        {
+          redactedText.withUnsafeBytes { MessageTemplate.fold($0, into: &scratch) }
+        } else {
+          MessageTemplate.fold(message, into: &scratch)
+        }
       } else {
         scratch = Array(Self.noMessage.utf8)
       }

@@ -8,9 +8,16 @@
 ///       duration: ms     # ns | us | ms | s (default ms)
 ///       timestamp: auto  # auto | s | ms | us | ns (default auto: by magnitude)
 ///     format: auto       # or a name from `logscan formats`, to read every line that way
+///     redaction:
+///       mode: mask       # mask | hash | partial
+///       key_file: /etc/logscan/redact.key   # the key of hash mode
+///       kinds: { email: partial, ipv4: off } # a mode per detector
+///       keys: [customer_ref]                 # more sensitive key names
+///       patterns:                            # more tokens, by prefix
+///         - { name: acme_token, prefix: "acme_", min_length: 24 }
 ///
-/// `rules`, `counters` and `redaction` are reserved for the features that
-/// will read them; anything else is an error.
+/// `rules` and `counters` are reserved for the features that will read
+/// them; anything else is an error.
 package struct Configuration: Sendable, Equatable {
   package struct Source: Sendable, Equatable {
     /// A dotted path as written: "a.b" matches the key "a.b" and the nested
@@ -33,17 +40,27 @@ package struct Configuration: Sendable, Equatable {
   package var format: String?
   /// Reserved sections present in the file (read by later features).
   package var reservedSections: [String] = []
+  package var redaction = RedactionSettings()
+
+  package struct RedactionSettings: Sendable, Equatable {
+    package var mode: RedactionMode?
+    package var keyFile: String?
+    package var kinds: [SecretKind: RedactionMode] = [:]
+    package var keys: [String] = []
+    package var patterns: [PrefixPattern] = []
+    package init() {}
+  }
 
   package init() {}
 
   package static func == (lhs: Configuration, rhs: Configuration) -> Bool {
     lhs.file == rhs.file && lhs.durationUnit == rhs.durationUnit && lhs.timestampUnit == rhs.timestampUnit
-      && lhs.format == rhs.format && lhs.fields.count == rhs.fields.count
+      && lhs.format == rhs.format && lhs.redaction == rhs.redaction && lhs.fields.count == rhs.fields.count
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.sources == $1.sources }
   }
 
   package static let topLevelKeys = ["fields", "units", "format", "rules", "counters", "redaction"]
-  package static let reservedKeys = ["rules", "counters", "redaction"]
+  package static let reservedKeys = ["rules", "counters"]
   /// Field names a mapping may use (the canonical keys, and a few aliases).
   package static let fieldNames: [String: Field] = {
     var names: [String: Field] = [:]
@@ -167,6 +184,8 @@ package struct Configuration: Sendable, Equatable {
             throw fail(line, "unknown format '\(name)'", didYouMean(name, names + ["auto"]) ?? "See 'logscan formats'.")
           }
           format = name
+        case "redaction":
+          redaction = try Self.redactionSettings(member.value, fail: fail, didYouMean: didYouMean)
         default:
           reservedSections.append(member.key)
         }
@@ -174,6 +193,92 @@ package struct Configuration: Sendable, Equatable {
     default:
       throw fail(root.line, "a configuration file must be a mapping of sections, found \(root.typeName)")
     }
+  }
+
+  private static func redactionSettings(
+    _ node: ConfigNode, fail: (Int, String, String?) -> ConfigError, didYouMean: (String, [String]) -> String?
+  ) throws(ConfigError) -> RedactionSettings {
+    var settings = RedactionSettings()
+    if case .null = node { return settings }
+    guard case .mapping(let entries, _) = node else {
+      throw fail(node.line, "'redaction' must be a mapping, found \(node.typeName)", nil)
+    }
+    let modeNames = RedactionMode.allCases.map(\.rawValue)
+    func mode(_ node: ConfigNode, what: String, allowOff: Bool) throws(ConfigError) -> RedactionMode {
+      let choices = allowOff ? modeNames : modeNames.filter { $0 != "off" }
+      guard case .scalar(let text, let line) = node else {
+        throw fail(node.line, "\(what) must be one of \(choices.joined(separator: ", ")), found \(node.typeName)", nil)
+      }
+      guard let mode = RedactionMode(rawValue: text), choices.contains(text) else {
+        throw fail(
+          line, "unknown mode '\(text)' for \(what)",
+          didYouMean(text, choices) ?? "Use one of: " + choices.joined(separator: ", "))
+      }
+      return mode
+    }
+    func scalar(_ node: ConfigNode, _ what: String) throws(ConfigError) -> String {
+      guard case .scalar(let text, _) = node, !text.isEmpty else {
+        throw fail(node.line, "\(what) must be a non-empty value, found \(node.typeName)", nil)
+      }
+      return text
+    }
+    let known = ["mode", "key_file", "kinds", "keys", "patterns"]
+    for entry in entries {
+      switch entry.key {
+      case "mode":
+        settings.mode = try mode(entry.value, what: "'redaction.mode'", allowOff: false)
+      case "key_file":
+        settings.keyFile = try scalar(entry.value, "'redaction.key_file'")
+      case "kinds":
+        guard case .mapping(let kinds, _) = entry.value else {
+          throw fail(entry.value.line, "'redaction.kinds' must map detector names to modes", nil)
+        }
+        let kindNames = SecretKind.allCases.map(\.name)
+        for item in kinds {
+          guard let kind = SecretKind(rawValue: item.key) else {
+            throw fail(
+              item.line, "unknown detector '\(item.key)' in 'redaction.kinds'",
+              didYouMean(item.key, kindNames) ?? "See docs/redaction.md for the detectors.")
+          }
+          settings.kinds[kind] = try mode(item.value, what: "'redaction.kinds.\(item.key)'", allowOff: true)
+        }
+      case "keys":
+        let items: [ConfigNode]
+        if case .sequence(let list, _) = entry.value { items = list } else { items = [entry.value] }
+        for item in items { settings.keys.append(try scalar(item, "a key in 'redaction.keys'")) }
+      case "patterns":
+        guard case .sequence(let list, _) = entry.value else {
+          throw fail(entry.value.line, "'redaction.patterns' must be a list of {name, prefix, min_length}", nil)
+        }
+        for item in list {
+          guard case .mapping(let options, let line) = item else {
+            throw fail(item.line, "a pattern must be a mapping {name, prefix, min_length}", nil)
+          }
+          var prefix: String?
+          var minLength = 0
+          for option in options {
+            switch option.key {
+            case "name": _ = try scalar(option.value, "'name'")
+            case "prefix": prefix = try scalar(option.value, "'prefix'")
+            case "min_length":
+              guard let value = Int(try scalar(option.value, "'min_length'")), value > 0 else {
+                throw fail(option.value.line, "'min_length' must be a positive whole number", nil)
+              }
+              minLength = value
+            default:
+              throw fail(
+                option.line, "unknown key '\(option.key)' in a pattern",
+                didYouMean(option.key, ["name", "prefix", "min_length"]))
+            }
+          }
+          guard let prefix else { throw fail(line, "a pattern needs a 'prefix'", nil) }
+          settings.patterns.append(PrefixPattern(prefix: prefix, minLength: max(minLength, prefix.utf8.count + 8)))
+        }
+      default:
+        throw fail(entry.line, "unknown key '\(entry.key)' in 'redaction'", didYouMean(entry.key, known))
+      }
+    }
+    return settings
   }
 
   /// The keys the mapped fields add, strongest first, for every format.

@@ -93,7 +93,9 @@ package struct LineRedactor {
             i = end
           }
         } else {
-          strings(line, i + 1, end - 1, escaped, isKey: false)
+          if !(Self.allDigits(line, i + 1, end - 1) && currentKeyIsIdentifier(line)) {
+            strings(line, i + 1, end - 1, escaped, isKey: false)
+          }
           i = end
         }
       default:
@@ -219,6 +221,35 @@ package struct LineRedactor {
   }
 
   // MARK: JSON helpers
+
+  /// A string of digits only.
+  static func allDigits(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    guard end > start else { return false }
+    for k in start..<end where line[k] < UInt8(ascii: "0") || line[k] > UInt8(ascii: "9") { return false }
+    return true
+  }
+
+  /// Whether the value being read belongs to a key that names an identifier
+  /// (`spanId`, `order_ref`, `sha`, `seq`): all digits there is an id that
+  /// happens to pass Luhn, not a card number.
+  private func currentKeyIsIdentifier(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let top = path.last, top.isObject, top.end > top.start else { return false }
+    var key: [UInt8] = []
+    for k in top.start..<top.end {
+      let b = line[k]
+      if b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") { continue }
+      key.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b)
+    }
+    for suffix in Self.identifierSuffixes where key.count >= suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+      return true
+    }
+    return false
+  }
+
+  private static let identifierSuffixes: [[UInt8]] = [
+    "id", "ids", "ref", "hash", "digest", "sha", "seq", "sequence", "offset", "nonce", "ts", "timestamp", "time",
+    "epoch", "span", "trace", "counter", "version",
+  ].map { Array($0.utf8) }
 
   @inline(__always)
   static func isSpace(_ b: UInt8) -> Bool {

@@ -94,21 +94,34 @@ package struct Redactor: TextFilter, Sendable {
     var copy = text
     return copy.withUTF8 { bytes in
       var findings: [Finding] = []
-      detector.scan(bytes, into: &findings)
-      guard findings.contains(where: { modes[$0.kind.index] != .off }) else { return text }
       var out: [UInt8] = []
-      out.reserveCapacity(bytes.count + 32)
-      var copied = 0
-      for finding in findings where modes[finding.kind.index] != .off {
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<finding.start]))
-        appendReplacement(
-          finding.kind, value: UnsafeBufferPointer(rebasing: bytes[finding.start..<finding.end]),
-          kept: finding.keep < finding.end ? UnsafeBufferPointer(rebasing: bytes[finding.keep..<finding.end]) : nil,
-          to: &out)
-        copied = finding.end
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+      guard redactText(bytes, into: &out, findings: &findings) else { return text }
       return makeString(out)
     }
+  }
+
+  /// Writes `bytes` redacted as plain text to `out` (replacing its
+  /// contents); false, with `out` untouched, when there is nothing to
+  /// replace. `findings` is scratch space.
+  @discardableResult
+  package func redactText(
+    _ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8], findings: inout [Finding]
+  ) -> Bool {
+    guard enabled else { return false }
+    findings.removeAll(keepingCapacity: true)
+    detector.scan(bytes, into: &findings)
+    guard findings.contains(where: { modes[$0.kind.index] != .off }) else { return false }
+    out.removeAll(keepingCapacity: true)
+    var copied = 0
+    for finding in findings where modes[finding.kind.index] != .off {
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<finding.start]))
+      appendReplacement(
+        finding.kind, value: UnsafeBufferPointer(rebasing: bytes[finding.start..<finding.end]),
+        kept: finding.keep < finding.end ? UnsafeBufferPointer(rebasing: bytes[finding.keep..<finding.end]) : nil,
+        to: &out)
+      copied = finding.end
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+    return true
   }
 }

@@ -202,6 +202,9 @@ private struct Scan {
   }
 
   func ipv4(_ s: Int) -> Finding? {
+    // `Chrome/105.0.200.150`: a product token's version, not an address
+    // (`http://10.0.0.1` has two slashes).
+    if byte(s - 1) == UInt8(ascii: "/"), isAlnum(s - 2) { return nil }
     var i = s
     for octet in 0..<4 {
       let count = digits(i, max: 4)
@@ -253,7 +256,10 @@ private struct Scan {
         }
         break
       }
-      guard count >= 13, numberEndsAt(i) else { return nil }
+      // One unbroken run must be 15 or 16 digits (Amex, and nearly every
+      // other card): 13, 17, 18 and 19-digit runs are ids, epoch
+      // milliseconds and snowflakes far more often than cards.
+      guard count >= 13, numberEndsAt(i), separator != 0 || count == 15 || count == 16 else { return nil }
       let number = UnsafeBufferPointer(rebasing: buffer[0..<count])
       guard Validators.cardNetwork(number), Validators.luhn(number) else { return nil }
       // The last four digits (they may straddle a separator only in odd groupings).

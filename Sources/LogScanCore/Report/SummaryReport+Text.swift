@@ -148,6 +148,25 @@ extension SummaryReport.Audit {
     return out
   }
 
+  /// The report of `logscan audit`: every place, text or Markdown.
+  package func report(lines read: Int, markdown: Bool) -> String {
+    var out = markdown ? "# logscan audit\n\n" : "logscan audit\n"
+    let head =
+      findings == 0
+      ? "No secrets or PII found in \(Format.count(read)) lines."
+      : "\(Format.count(findings)) secrets and PII values in \(Format.count(lines)) of \(Format.count(read)) lines: "
+        + byKind.map { "\($0.0) \(Format.count($0.1))" }.joined(separator: ", ") + "."
+    out += (markdown ? "" : "  ") + head + "\n\n"
+    if findings > 0 {
+      let table = placeTable(limit: places.count)
+      out += markdown ? table.markdown() : table.text()
+      if unplaced > 0 {
+        out += (markdown ? "\n" : "  ") + "\(Format.count(unplaced)) more in places beyond the table's limit.\n"
+      }
+    }
+    return out
+  }
+
   func placeTable(limit: Int = placesShown) -> Table {
     var table = Table([
       ("KIND", .left), ("SERVICE", .left), ("FIELD", .left), ("COUNT", .right), ("FIRST AT", .left),
