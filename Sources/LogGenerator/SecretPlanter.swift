@@ -16,6 +16,10 @@ public struct SecretPlanter {
     "twilio_key", "iban", "ssn", "password", "token",
   ]
 
+  /// Kinds whose values are recognised by what surrounds them (the key, a
+  /// `Bearer` scheme, `token=`), not by their own shape.
+  public static let contextOnly: Set<String> = ["password", "token", "aws_secret_key", "bearer_token", "basic_auth"]
+
   /// A value of `kind`, and the text of a message or field that holds it:
   /// (JSON members to add to an event, the secret as it appears decoded).
   public mutating func plant(_ kind: String) -> (members: String, secret: String) {
@@ -141,7 +145,8 @@ public struct SecretPlanter {
     let body = (0..<max(count - 3, 0)).map { _ in
       pickChar("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     }
-    return String(body) + String(pickChar("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + String(pickChar("abcdefghijklmnopqrstuvwxyz"))
+    return String(body) + String(pickChar("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+      + String(pickChar("abcdefghijklmnopqrstuvwxyz"))
       + String(pickChar("0123456789"))
   }
   private mutating func base64URL(_ count: Int) -> String {

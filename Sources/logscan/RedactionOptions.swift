@@ -12,7 +12,8 @@ struct RedactionOptions: ParsableArguments {
 
   @Option(
     name: .customLong("redact-mode"),
-    help: "mask ([REDACTED:email]), hash (keyed HMAC: equal values, equal tokens) or partial (card last 4, email domain).")
+    help:
+      "mask ([REDACTED:email]), hash (keyed HMAC: equal values, equal tokens) or partial (card last 4, email domain).")
   var mode: RedactionMode?
 
   @Option(
@@ -58,7 +59,8 @@ struct RedactionOptions: ParsableArguments {
       return redactor
     } catch .hashNeedsKey {
       throw UsageError(
-        "hash mode needs a key: set \(Self.keyVariable), or name a key file with --redact-key-file or redaction.key_file")
+        "hash mode needs a key: set \(Self.keyVariable), or name a key file with --redact-key-file or redaction.key_file"
+      )
     } catch .keyTooShort {
       throw UsageError("the redaction key must be at least 16 bytes")
     }

@@ -76,7 +76,10 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
           ("mode", scalar("hash")), ("key_file", scalar("/etc/k")),
           ("kinds", mapping([("email", scalar("partial")), ("ipv4", scalar("off"))])),
           ("keys", sequence([scalar("customer_ref")])),
-          ("patterns", sequence([mapping([("name", scalar("acme")), ("prefix", scalar("acme_")), ("min_length", scalar("24"))])])),
+          (
+            "patterns",
+            sequence([mapping([("name", scalar("acme")), ("prefix", scalar("acme_")), ("min_length", scalar("24"))])])
+          ),
         ])
       )
     ])
@@ -88,8 +91,13 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
     #expect(settings.patterns == [PrefixPattern(prefix: "acme_", minLength: 24)])
 
     for (node, message) in [
-      (mapping([("mode", scalar("mask2"))]), "c.yml:1: unknown mode 'mask2' for 'redaction.mode'. Did you mean 'mask'?"),
-      (mapping([("kinds", mapping([("emial", scalar("off"))]))]), "c.yml:1: unknown detector 'emial' in 'redaction.kinds'. Did you mean 'email'?"),
+      (
+        mapping([("mode", scalar("mask2"))]), "c.yml:1: unknown mode 'mask2' for 'redaction.mode'. Did you mean 'mask'?"
+      ),
+      (
+        mapping([("kinds", mapping([("emial", scalar("off"))]))]),
+        "c.yml:1: unknown detector 'emial' in 'redaction.kinds'. Did you mean 'email'?"
+      ),
       (mapping([("keyfile", scalar("x"))]), "c.yml:1: unknown key 'keyfile' in 'redaction'. Did you mean 'key_file'?"),
     ] {
       #expect(throws: ConfigError.self) { try Configuration(mapping([("redaction", node)]), file: "c.yml") }

@@ -167,7 +167,8 @@ let cleanText: [String] = [
   }
 
   @Test func valuesInsideStringsAndEscapes() throws {
-    let line = #"{"msg":"mail jane@example.com from 203.0.113.9","note":"at\u0040example.com x\/y https:\/\/u:p@h.io\/","pem":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}"#
+    let line =
+      #"{"msg":"mail jane@example.com from 203.0.113.9","note":"at\u0040example.com x\/y https:\/\/u:p@h.io\/","pem":"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"}"#
     let out = redact(line)
     #expect(!out.contains("jane@"))
     #expect(!out.contains("203.0.113.9"))

@@ -240,7 +240,8 @@ package struct LineRedactor {
       if b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") { continue }
       key.append(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b)
     }
-    for suffix in Self.identifierSuffixes where key.count >= suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
+    for suffix in Self.identifierSuffixes
+    where key.count >= suffix.count && key.suffix(suffix.count).elementsEqual(suffix) {
       return true
     }
     return false
@@ -344,7 +345,8 @@ package struct LineRedactor {
         }
         length = escapeEnd - i
         let before = decoded.count
-        appendDecodedJSONString(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[i..<escapeEnd])), to: &decoded)
+        appendDecodedJSONString(
+          UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[i..<escapeEnd])), to: &decoded)
         for _ in before..<(decoded.count - 1) { offsets.append(escapeStart) }
       default: decoded.append(e)
       }

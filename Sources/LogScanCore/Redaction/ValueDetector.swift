@@ -202,9 +202,17 @@ private struct Scan {
   }
 
   func ipv4(_ s: Int) -> Finding? {
-    // `Chrome/105.0.200.150`: a product token's version, not an address
-    // (`http://10.0.0.1` has two slashes).
-    if byte(s - 1) == UInt8(ascii: "/"), isAlnum(s - 2) { return nil }
+    // `Chrome/105.0.200.150`: a product token's version, not an address.
+    // (`http://10.0.0.1` and `/hosts/10.0.0.1` are addresses: the word before
+    // the slash follows a slash there.)
+    if byte(s - 1) == UInt8(ascii: "/"), isAlnum(s - 2) {
+      var w = s - 2
+      while w > 0 && isAlnum(w - 1) { w -= 1 }
+      let before = byte(w - 1)
+      if w == 0 || before == UInt8(ascii: " ") || before == UInt8(ascii: "(") || before == UInt8(ascii: "\"") {
+        return nil
+      }
+    }
     var i = s
     for octet in 0..<4 {
       let count = digits(i, max: 4)
@@ -483,7 +491,9 @@ private struct Scan {
   func knownPrefix(_ s: Int) -> Finding? {
     switch t[s] {
     case UInt8(ascii: "A"):
-      if has("AIza", at: s) { return token(s, prefixLength: 4, min: 35, exact: true, kind: .googleAPIKey, Self.base64URL) }
+      if has("AIza", at: s) {
+        return token(s, prefixLength: 4, min: 35, exact: true, kind: .googleAPIKey, Self.base64URL)
+      }
       for prefix: StaticString in ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"]
       where has(prefix, at: s) {
         return token(s, prefixLength: 4, min: 16, exact: true, kind: .awsAccessKey, Self.upperBase32)
@@ -695,7 +705,9 @@ private struct Scan {
     while byte(i) == UInt8(ascii: " ") { i += 1 }
     guard i < n else { return nil }
     let first = t[i]
-    if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") || (first == UInt8(ascii: "\\") && byte(i + 1) == UInt8(ascii: "\"")) {
+    if first == UInt8(ascii: "\"") || first == UInt8(ascii: "'")
+      || (first == UInt8(ascii: "\\") && byte(i + 1) == UInt8(ascii: "\""))
+    {
       // A quoted value (also `\"...\"` inside an escaped JSON string).
       let escapedQuote = first == UInt8(ascii: "\\")
       let start = i + (escapedQuote ? 2 : 1)
