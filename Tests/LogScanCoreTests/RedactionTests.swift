@@ -1,4 +1,5 @@
 import Foundation
+import LogGenerator
 import LogScanCore
 import Testing
 
@@ -223,5 +224,97 @@ let cleanText: [String] = [
     #expect(
       redact(#"{"customer_ref":"C-1","msg":"key acme_0123456789abcdef ok"}"#, redactor)
         == #"{"customer_ref":"[REDACTED:custom]","msg":"key [REDACTED:custom] ok"}"#)
+  }
+}
+
+/// The line redactor against a slow, obvious reference: Foundation parses
+/// the line, every key is checked, every string is redacted as text, and
+/// the result must equal Foundation's reading of the redactor's output.
+@Suite struct LineRedactorReferenceTests {
+  static func reference(_ value: Any, key: String?, redactor: Redactor) -> Any {
+    let keys = SensitiveKeys()
+    switch value {
+    case let object as [String: Any]:
+      var out: [String: Any] = [:]
+      for (k, v) in object {
+        let redactedKey = redactor.filter(k)
+        var kindOfKey: SecretKind?
+        var copy = k
+        copy.withUTF8 { kindOfKey = keys.kind(of: $0) }
+        if let kind = kindOfKey, !(v is NSNull), (v as? String) != "" {
+          out[redactedKey] = "[REDACTED:\(kind.name)]"
+        } else {
+          out[redactedKey] = reference(v, key: k, redactor: redactor)
+        }
+      }
+      return out
+    case let array as [Any]:
+      return array.map { reference($0, key: key, redactor: redactor) }
+    case let string as String:
+      if let key, !string.isEmpty, string.allSatisfy({ $0.isASCII && $0.isNumber }),
+        Self.identifierKey(key)
+      {
+        return string
+      }
+      return redactor.filter(string)
+    default:
+      return value
+    }
+  }
+
+  static func identifierKey(_ key: String) -> Bool {
+    let normalized = key.lowercased().filter { $0 != "_" && $0 != "-" && $0 != "." }
+    return [
+      "id", "ids", "ref", "hash", "digest", "sha", "seq", "sequence", "offset", "nonce", "ts", "timestamp", "time",
+      "epoch", "span", "trace", "counter", "version",
+    ].contains { normalized.hasSuffix($0) }
+  }
+
+  func lines() throws -> [String] {
+    var lines: [String] = []
+    let formats = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures/formats")
+    for file in try FileManager.default.contentsOfDirectory(atPath: formats.path) where file.hasSuffix(".jsonl") {
+      let text = String(decoding: try Data(contentsOf: formats.appendingPathComponent(file)), as: UTF8.self)
+      lines += text.split(separator: "\n").map(String.init)
+    }
+    // Every planted kind, escaped in several ways, at several depths.
+    var random = SplitMix64(seed: 3)
+    for (kind, value) in plantedSecrets {
+      let json = String(data: try JSONSerialization.data(withJSONObject: [value]), encoding: .utf8)!.dropFirst()
+        .dropLast()
+      let escaped = json.replacingOccurrences(of: "@", with: "\\u0040").replacingOccurrences(of: ".", with: "\\u002e")
+      for text in [String(json), escaped] {
+        lines.append(#"{"msg":"a \#(text.dropFirst().dropLast()) b","k":{"\#(kind.name)_x":[\#(text),1,{"password":\#(text)}]}}"#)
+        lines.append(#"{"\#(text.dropFirst().dropLast())":true,"spanId":"4111111111111111","n":\#(random.next() % 1000)}"#)
+      }
+    }
+    return lines
+  }
+
+  @Test func agreesWithFoundationOnEveryLine() throws {
+    let redactor = Redactor.standard
+    var lineRedactor = LineRedactor(redactor: redactor)
+    var scanner = JSONScanner(table: KeyTable())
+    var checked = 0
+    for line in try lines() {
+      var copy = line
+      guard copy.withUTF8({ scanner.scan(UnsafeRawBufferPointer($0)) }) == .object else { continue }
+      lineRedactor.output.removeAll()
+      copy.withUTF8 { lineRedactor.redactJSON($0, emit: true) }
+      let output = Data(lineRedactor.output.dropLast())
+      // Lines Foundation does not read (invalid UTF-8 that the scanner
+      // repairs) have no reference.
+      guard let original = try? JSONSerialization.jsonObject(with: Data(line.utf8)) else { continue }
+      let actual = try #require(
+        try? JSONSerialization.jsonObject(with: output), "\(String(decoding: output, as: UTF8.self))")
+      let expected = Self.reference(original, key: nil, redactor: redactor)
+      let canonical = { (value: Any) in
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+      }
+      #expect(try canonical(actual) == canonical(expected), "\(line)")
+      checked += 1
+    }
+    #expect(checked > 100)
   }
 }
