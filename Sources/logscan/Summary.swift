@@ -68,6 +68,12 @@ struct Summary: ParsableCommand {
   @Option(name: .customLong("top-errors"), help: "How many error templates to list.")
   var topErrors: Int = 10
 
+  @Flag(
+    help: ArgumentHelp(
+      "Add the SECRETS AND PII section: which services and fields leak what (as 'logscan audit').",
+      discussion: "It searches every string of every line, which makes the summary about 3 times slower."))
+  var audit = false
+
   func validate() throws {
     guard topErrors >= 0 else {
       throw ValidationError("'--top-errors' must be 0 or more, got '\(topErrors)'")
@@ -79,10 +85,12 @@ struct Summary: ParsableCommand {
     let configuration = try input.configuration()
     let redactor = try redaction.redactor(configuration)
     var options = input.scanOptions(configuration)
-    if redactor.enabled { options.audit = redactor }
+    // The redactor also cleans error messages before they become templates.
+    options.redactor = redactor
+    if audit { options.audit = redactor.enabled ? redactor : .standard }
     try input.refuseKeyboard()
     let result = try input.scan(options)
-    let report = SummaryReport(result, topErrorCount: topErrors, filter: redactor, audited: redactor.enabled)
+    let report = SummaryReport(result, topErrorCount: topErrors, filter: redactor, audited: audit)
     let target = OutputTarget(path: output)
     switch format {
     case .text: try target.write(report.text(color: target.wantsColor))

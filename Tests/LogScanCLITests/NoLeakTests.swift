@@ -72,6 +72,7 @@ import Testing
     for format in ["text", "json", "markdown"] {
       for jobs in ["1", "2"] {
         runs.append(("summary", ["summary", "--top-errors", "1000", "-j", jobs, "--format", format, seeded.log], [:]))
+        runs.append(("summary --audit", ["summary", "--audit", "-j", jobs, "--format", format, seeded.log], [:]))
       }
       runs.append(("audit", ["audit", "--format", format, seeded.log], [:]))
       runs.append(("summary hash", ["summary", "--redact-mode", "hash", "--format", format, seeded.log], key))

@@ -26,8 +26,11 @@ package struct SummarySink: LineSink, ~Copyable {
   private var formatTally: [Int]
   /// Searches each line for secrets and PII when the scan audits.
   private var auditor: LineRedactor?
+  /// Cleans error messages before they are folded into templates.
+  private let redactor: Redactor
 
-  package init(formats: FormatCatalog, limits: SummaryLimits, audit: Redactor? = nil) {
+  package init(formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil) {
+    self.redactor = redactor
     self.formats = formats
     currentFormat = formats.fallbackIndex
     formatTally = [Int](repeating: 0, count: formats.names.count)
@@ -147,8 +150,7 @@ package struct SummarySink: LineSink, ~Copyable {
       if let message = Self.text(extractor, .message, line, &messageText), message.count > 0 {
         // Redacted before folding: folding would take apart what the
         // detectors recognise (`https://user:<num>@host`).
-        if let redactor = auditor?.redactor,
-          redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings)
+        if redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings)
         {
           redactedText.withUnsafeBytes { MessageTemplate.fold($0, into: &scratch) }
         } else {

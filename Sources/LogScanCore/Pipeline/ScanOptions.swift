@@ -19,6 +19,9 @@ package struct ScanOptions: Sendable {
   /// Searches every line for secrets and PII and counts them (the audit);
   /// nil: no audit.
   package var audit: Redactor? = nil
+  /// Redacts error messages before they are folded into templates (the
+  /// report redacts every name again when it is built).
+  package var redactor: Redactor = .standard
 
   package init() {}
 }

@@ -26,8 +26,9 @@ package enum SummaryScan {
     let formats = options.formats
     let limits = options.limits
     let audit = options.audit
+    let redactor = options.redactor
     let outcome = ScanPipeline.run(plan, options: options) {
-      SummarySink(formats: formats, limits: limits, audit: audit)
+      SummarySink(formats: formats, limits: limits, redactor: redactor, audit: audit)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }

@@ -17,6 +17,9 @@ package struct LineRedactor {
   package var found: [(kind: SecretKind, field: String)] = []
   package var collectFields: Bool
 
+  /// The detector's tables, this redactor's own (see `makeTables`).
+  private let tablesOwner: DetectorTables
+  private let tables: RawDetectorTables
   private var findings: [Finding] = []
   private var decoded: [UInt8] = []
   private var offsets: [Int] = []
@@ -27,6 +30,8 @@ package struct LineRedactor {
   package init(redactor: Redactor, collectFields: Bool = false) {
     self.redactor = redactor
     self.collectFields = collectFields
+    tablesOwner = redactor.detector.makeTables()
+    tables = tablesOwner.raw
     output.reserveCapacity(1 << 16)
     decoded.reserveCapacity(1024)
     offsets.reserveCapacity(1024)
@@ -40,7 +45,7 @@ package struct LineRedactor {
     self.emit = emit
     copied = 0
     findings.removeAll(keepingCapacity: true)
-    redactor.detector.scan(line, into: &findings)
+    tables.scan(line, into: &findings)
     for finding in findings {
       note(finding.kind, field: nil, text: line)
       replace(
@@ -87,7 +92,7 @@ package struct LineRedactor {
           // A key can hold PII too (maps keyed by email).
           strings(line, i + 1, end - 1, escaped, isKey: true)
           let key = UnsafeBufferPointer(rebasing: line[(i + 1)..<(end - 1)])
-          if let kind = redactor.detector.keys.kind(of: key) {
+          if let kind = tables.kind(of: key) {
             i = sensitiveValue(line, after: end, kind: kind)
           } else {
             i = end
@@ -148,7 +153,7 @@ package struct LineRedactor {
     guard end > start else { return }
     findings.removeAll(keepingCapacity: true)
     if !escaped {
-      redactor.detector.scan(UnsafeBufferPointer(rebasing: line[start..<end]), into: &findings)
+      tables.scan(UnsafeBufferPointer(rebasing: line[start..<end]), into: &findings)
       if findings.isEmpty { return }
       let field = collectFields ? fieldPath(line, isKey: isKey) : ""
       for finding in findings {
@@ -161,7 +166,8 @@ package struct LineRedactor {
       return
     }
     decode(line, start, end)
-    decoded.withUnsafeBufferPointer { redactor.detector.scan($0, into: &findings) }
+    let tables = tables
+    decoded.withUnsafeBufferPointer { tables.scan($0, into: &findings) }
     if findings.isEmpty { return }
     let field = collectFields ? fieldPath(line, isKey: isKey) : ""
     let localFindings = findings

@@ -4,11 +4,11 @@
 /// matches when it is one of the names or ends with one: `password`,
 /// `db_password`, `X-Api-Key`, `clientSecret` and `aws_secret_access_key`
 /// match; `token_type`, `session_id` and `prompt_tokens` do not.
+///
+/// The names are compiled into a trie over the reversed, normalized names,
+/// walked from the key's last byte: most keys leave it at their first or
+/// second byte.
 package struct SensitiveKeys: Sendable {
-  /// Normalized names, reversed (matching walks the key from its end), with
-  /// their kind, grouped by the last normalized byte for a quick reject.
-  private var byLastByte: [[(reversed: [UInt8], kind: SecretKind)]]
-
   package static let builtIn: [(String, SecretKind)] = [
     ("password", .password), ("passwd", .password), ("pwd", .password), ("passphrase", .password),
     ("token", .token), ("access_token", .token), ("refresh_token", .token), ("id_token", .token),
@@ -24,66 +24,72 @@ package struct SensitiveKeys: Sendable {
     ("ssn", .ssn),
   ]
 
-  package init(extra: [(String, SecretKind)] = []) {
-    byLastByte = Array(repeating: [], count: 256)
-    var seen = Set<[UInt8]>()
-    // Longer names first, so `aws_secret_access_key` wins over `access_key`.
-    let all = (Self.builtIn + extra).map { (Self.normalize(Array($0.0.utf8)), $0.1) }
-      .sorted { $0.0.count > $1.0.count }
-    for (name, kind) in all where !name.isEmpty && seen.insert(name).inserted {
-      byLastByte[Int(name.last!)].append((Array(name.reversed()), kind))
-    }
-  }
+  /// Symbols: 0 skipped (`_ - .` space), 1...36 letters and digits, 255 any
+  /// other byte (no name has it).
+  static let symbolCount = 37
+  package let symbols: [UInt8]
+  /// `next[state * symbolCount + symbol]`, 0 = no such name. State 1 is the root.
+  package let next: [UInt16]
+  /// The kind index + 1 of the name that ends at a state, or 0.
+  package let accepts: [UInt8]
 
-  static func normalize(_ bytes: [UInt8]) -> [UInt8] {
-    bytes.compactMap { byte in
-      switch byte {
-      case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
-      case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: " "): nil
-      default: byte
+  package init(extra: [(String, SecretKind)] = []) {
+    var symbols = [UInt8](repeating: 255, count: 256)
+    for (i, b) in "abcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() { symbols[Int(b)] = UInt8(i + 1) }
+    for (i, b) in "ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8.enumerated() { symbols[Int(b)] = UInt8(i + 1) }
+    for b in "_-. ".utf8 { symbols[Int(b)] = 0 }
+    var next = [UInt16](repeating: 0, count: 2 * Self.symbolCount)
+    var accepts: [UInt8] = [0, 0]
+    for (name, kind) in Self.builtIn + extra {
+      var state = 1
+      for byte in name.utf8.reversed() {
+        let symbol = Int(symbols[Int(byte)])
+        if symbol == 0 || symbol == 255 { continue }
+        let slot = state * Self.symbolCount + symbol
+        if next[slot] == 0 {
+          next[slot] = UInt16(accepts.count)
+          accepts.append(0)
+          next += [UInt16](repeating: 0, count: Self.symbolCount)
+        }
+        state = Int(next[slot])
       }
+      // The first name given for a spelling wins (built-ins before extras).
+      if state != 1 && accepts[state] == 0 { accepts[state] = UInt8(kind.index + 1) }
     }
+    self.symbols = symbols
+    self.next = next
+    self.accepts = accepts
   }
 
   /// The kind of secret a key holds, or nil. `key` is the raw key text.
-  @inline(__always)
   package func kind(of key: UnsafeBufferPointer<UInt8>) -> SecretKind? {
-    guard let lastIndex = Self.lastSignificant(key, before: key.count) else { return nil }
-    let candidates = byLastByte[Int(key[lastIndex] | Self.lowerMask(key[lastIndex]))]
-    if candidates.isEmpty { return nil }
-    return match(key, from: lastIndex, candidates)
-  }
-
-  private func match(
-    _ key: UnsafeBufferPointer<UInt8>, from lastIndex: Int,
-    _ candidates: [(reversed: [UInt8], kind: SecretKind)]
-  ) -> SecretKind? {
-    outer: for candidate in candidates {
-      var position: Int? = lastIndex
-      for expected in candidate.reversed {
-        guard let at = position else { continue outer }
-        let byte = key[at]
-        if byte | Self.lowerMask(byte) != expected { continue outer }
-        position = Self.lastSignificant(key, before: at)
+    symbols.withUnsafeBufferPointer { s in
+      next.withUnsafeBufferPointer { n in
+        accepts.withUnsafeBufferPointer { a in
+          Self.kind(of: key, symbols: s.baseAddress!, next: n.baseAddress!, accepts: a.baseAddress!)
+        }
       }
-      return candidate.kind
     }
-    return nil
   }
 
+  /// The trie walk, on raw tables (the hot path holds them as pointers).
   @inline(__always)
-  private static func lowerMask(_ byte: UInt8) -> UInt8 {
-    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? 0x20 : 0
-  }
-
-  @inline(__always)
-  private static func lastSignificant(_ key: UnsafeBufferPointer<UInt8>, before end: Int) -> Int? {
-    var i = end - 1
+  static func kind(
+    of key: UnsafeBufferPointer<UInt8>, symbols: UnsafePointer<UInt8>, next: UnsafePointer<UInt16>,
+    accepts: UnsafePointer<UInt8>
+  ) -> SecretKind? {
+    var state = 1
+    var i = key.count - 1
     while i >= 0 {
-      switch key[i] {
-      case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: " "): i -= 1
-      default: return i
-      }
+      let symbol = Int(symbols[Int(key[i])])
+      i -= 1
+      if symbol == 0 { continue }
+      if symbol == 255 { return nil }
+      state = Int(next[state * symbolCount + symbol])
+      if state == 0 { return nil }
+      let accept = accepts[state]
+      // The shortest name that ends the key: `client_secret` is a `secret`.
+      if accept != 0 { return SecretKind.allCases[Int(accept) - 1] }
     }
     return nil
   }

@@ -39,18 +39,22 @@ package struct PrefixPattern: Sendable, Equatable {
 /// digits inside UUIDs, hashes, ids and timestamps are never candidates.
 /// Findings come out sorted and never overlap.
 package struct ValueDetector: Sendable {
-  package var keys: SensitiveKeys
-  package var prefixes: [PrefixPattern]
+  package let keys: SensitiveKeys
+  package let prefixes: [PrefixPattern]
+  private let tables: DetectorTables
 
   package init(keys: SensitiveKeys = SensitiveKeys(), prefixes: [PrefixPattern] = []) {
     self.keys = keys
     self.prefixes = prefixes
+    tables = DetectorTables(keys: keys, prefixes: prefixes)
   }
 
   /// Appends what `text` holds to `findings`.
   package func scan(_ text: UnsafeBufferPointer<UInt8>, into findings: inout [Finding]) {
-    var scan = Scan(t: text, keys: keys, prefixes: prefixes)
-    scan.run(&findings)
+    withExtendedLifetime(tables) {
+      var scan = Scan(t: text, tables: tables.raw)
+      scan.run(&findings)
+    }
   }
 
   package func scan(_ text: UnsafeRawBufferPointer, into findings: inout [Finding]) {
@@ -63,6 +67,76 @@ package struct ValueDetector: Sendable {
     var copy = text
     copy.withUTF8 { scan($0, into: &result) }
     return result
+  }
+
+  /// Tables of one's own: a thread's hot loop holds them as raw pointers,
+  /// so scanning touches no reference count (shared counts are contended
+  /// between cores).
+  package func makeTables() -> DetectorTables { DetectorTables(keys: keys, prefixes: prefixes) }
+}
+
+/// The detector's lookup tables, in memory of their own.
+package final class DetectorTables: @unchecked Sendable {
+  package let raw: RawDetectorTables
+  private let storage: [UnsafeMutableRawPointer]
+
+  init(keys: SensitiveKeys, prefixes: [PrefixPattern]) {
+    func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+      let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+      _ = UnsafeMutableBufferPointer(start: pointer, count: array.count).initialize(from: array)
+      return pointer
+    }
+    let classes = copy(C.table)
+    let symbols = copy(keys.symbols)
+    let next = copy(keys.next)
+    let accepts = copy(keys.accepts)
+    let patterns = copy(prefixes)
+    storage = [
+      UnsafeMutableRawPointer(classes), UnsafeMutableRawPointer(symbols), UnsafeMutableRawPointer(next),
+      UnsafeMutableRawPointer(accepts),
+    ]
+    raw = RawDetectorTables(
+      classes: classes, symbols: symbols, next: next, accepts: accepts,
+      prefixes: UnsafeMutableBufferPointer(start: patterns, count: prefixes.count))
+  }
+
+  deinit {
+    for pointer in storage { pointer.deallocate() }
+    raw.prefixes.deinitialize()
+    raw.prefixes.baseAddress?.deallocate()
+  }
+}
+
+/// Raw pointers into `DetectorTables`, valid while it lives.
+package struct RawDetectorTables: @unchecked Sendable {
+  let classes: UnsafePointer<UInt8>
+  let symbols: UnsafePointer<UInt8>
+  let next: UnsafePointer<UInt16>
+  let accepts: UnsafePointer<UInt8>
+  let prefixes: UnsafeMutableBufferPointer<PrefixPattern>
+
+  init(
+    classes: UnsafeMutablePointer<UInt8>, symbols: UnsafeMutablePointer<UInt8>, next: UnsafeMutablePointer<UInt16>,
+    accepts: UnsafeMutablePointer<UInt8>, prefixes: UnsafeMutableBufferPointer<PrefixPattern>
+  ) {
+    self.classes = UnsafePointer(classes)
+    self.symbols = UnsafePointer(symbols)
+    self.next = UnsafePointer(next)
+    self.accepts = UnsafePointer(accepts)
+    self.prefixes = prefixes
+  }
+
+  /// The kind of secret a key (raw text) holds, or nil.
+  @inline(__always)
+  package func kind(of key: UnsafeBufferPointer<UInt8>) -> SecretKind? {
+    SensitiveKeys.kind(of: key, symbols: symbols, next: next, accepts: accepts)
+  }
+
+  /// Appends what `text` holds to `findings`.
+  @inline(__always)
+  package func scan(_ text: UnsafeBufferPointer<UInt8>, into findings: inout [Finding]) {
+    var scan = Scan(t: text, tables: self)
+    scan.run(&findings)
   }
 }
 
@@ -92,21 +166,20 @@ private enum C {
   }()
 }
 
-private struct Scan {
+struct Scan {
   let t: UnsafeBufferPointer<UInt8>
   let n: Int
-  let keys: SensitiveKeys
-  let prefixes: [PrefixPattern]
+  let tables: RawDetectorTables
   let table: UnsafePointer<UInt8>
   /// Where the last finding ended: look-behinds stop here.
   var floor = 0
 
-  init(t: UnsafeBufferPointer<UInt8>, keys: SensitiveKeys, prefixes: [PrefixPattern]) {
+  @inline(__always)
+  init(t: UnsafeBufferPointer<UInt8>, tables: RawDetectorTables) {
     self.t = t
     n = t.count
-    self.keys = keys
-    self.prefixes = prefixes
-    table = C.table.withUnsafeBufferPointer { $0.baseAddress! }  // a static array: never freed
+    self.tables = tables
+    table = tables.classes
   }
 
   @inline(__always) func cls(_ i: Int) -> UInt8 { i >= 0 && i < n ? table[Int(t[i])] : 0 }
@@ -494,17 +567,24 @@ private struct Scan {
       if has("AIza", at: s) {
         return token(s, prefixLength: 4, min: 35, exact: true, kind: .googleAPIKey, Self.base64URL)
       }
-      for prefix: StaticString in ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"]
-      where has(prefix, at: s) {
+      if has("AKIA", at: s) || has("ASIA", at: s) || has("AGPA", at: s) || has("AIDA", at: s) || has("AROA", at: s)
+        || has("AIPA", at: s) || has("ANPA", at: s) || has("ANVA", at: s) || has("ABIA", at: s)
+        || has("ACCA", at: s)
+      {
         return token(s, prefixLength: 4, min: 16, exact: true, kind: .awsAccessKey, Self.upperBase32)
       }
     case UInt8(ascii: "g"):
-      for prefix: StaticString in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] where has(prefix, at: s) {
+      if byte(s + 1) == UInt8(ascii: "h"), byte(s + 3) == UInt8(ascii: "_"), "pousr".utf8.contains(byte(s + 2)) {
         return token(s, prefixLength: 4, min: 36, kind: .githubToken, Self.alnum)
       }
       if has("github_pat_", at: s) { return token(s, prefixLength: 11, min: 22, kind: .githubToken, Self.base64URL) }
-      for prefix: StaticString in ["glpat-", "gldt-", "glrt-", "glptt-", "gloas-"] where has(prefix, at: s) {
-        return token(s, prefixLength: prefix.utf8CodeUnitCount, min: 20, kind: .gitlabToken, Self.base64URL)
+      if byte(s + 1) == UInt8(ascii: "l") {
+        if has("glpat-", at: s) || has("glptt-", at: s) || has("gloas-", at: s) {
+          return token(s, prefixLength: 6, min: 20, kind: .gitlabToken, Self.base64URL)
+        }
+        if has("gldt-", at: s) || has("glrt-", at: s) {
+          return token(s, prefixLength: 5, min: 20, kind: .gitlabToken, Self.base64URL)
+        }
       }
     case UInt8(ascii: "x"):
       if has("xox", at: s), let type = Optional(byte(s + 3)), "abposr".utf8.contains(type),
@@ -542,7 +622,7 @@ private struct Scan {
     default:
       break
     }
-    for pattern in prefixes where t[s] == pattern.prefix[0] {
+    for pattern in tables.prefixes where t[s] == pattern.prefix[0] {
       if pattern.prefix.withUnsafeBufferPointer({ p in
         s + p.count <= n && (0..<p.count).allSatisfy { t[s + $0] == p[$0] }
       }) {
@@ -625,15 +705,15 @@ private struct Scan {
     }
   }
 
-  static func localPart(_ b: UInt8) -> Bool {
-    C.table[Int(b)] & C.word != 0 || b == UInt8(ascii: ".") || b == UInt8(ascii: "%") || b == UInt8(ascii: "+")
+  @inline(__always) func localPart(_ b: UInt8) -> Bool {
+    table[Int(b)] & C.word != 0 || b == UInt8(ascii: ".") || b == UInt8(ascii: "%") || b == UInt8(ascii: "+")
       || b == UInt8(ascii: "-")
   }
 
   func email(at index: Int) -> Finding? {
     let at = index
     var start = at
-    while start > floor && at - start < 64 && Self.localPart(t[start - 1]) { start -= 1 }
+    while start > floor && at - start < 64 && localPart(t[start - 1]) { start -= 1 }
     while start < at && (t[start] == UInt8(ascii: ".") || t[start] == UInt8(ascii: "-")) { start += 1 }
     guard start < at else { return nil }
     // Domain: labels of letters, digits and dashes; at least one dot; the last label letters only.
@@ -679,8 +759,8 @@ private struct Scan {
     return Finding(start: start, end: i, kind: .urlCredentials)
   }
 
-  static func keyChar(_ b: UInt8) -> Bool {
-    C.table[Int(b)] & C.word != 0 || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+  @inline(__always) func keyChar(_ b: UInt8) -> Bool {
+    table[Int(b)] & C.word != 0 || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
   }
 
   /// `password=...`, `?token=...&`, `api_key: ...`, `"secret":"..."` in text:
@@ -690,9 +770,9 @@ private struct Scan {
     let before = byte(end - 1)
     if before == UInt8(ascii: "\"") || before == UInt8(ascii: "'") { end -= 1 }
     var start = end
-    while start > floor && end - start < 64 && Self.keyChar(t[start - 1]) { start -= 1 }
-    guard start < end, !Self.keyChar(byte(start - 1)) || start == floor,
-      let kind = keys.kind(of: UnsafeBufferPointer(rebasing: t[start..<end]))
+    while start > floor && end - start < 64 && keyChar(t[start - 1]) { start -= 1 }
+    guard start < end, !keyChar(byte(start - 1)) || start == floor,
+      let kind = tables.kind(of: UnsafeBufferPointer(rebasing: t[start..<end]))
     else { return nil }
     return valueAfter(separator + 1, kind: kind)
   }
