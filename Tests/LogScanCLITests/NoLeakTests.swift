@@ -140,6 +140,30 @@ import Testing
     #expect(overwrite.stderr.contains("never writes over its input"))
   }
 
+  @Test func twoWorkersWriteTheSameBytesInTheSameOrder() throws {
+    // Large enough to be cut into pieces (8 MiB and up are split).
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-order-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let log = directory.appendingPathComponent("big.jsonl").path
+    let generated = try run(
+      ["--bytes", "20M", "--noise", "--plant", "0.05", "--malformed", "0.001"], product: "loggen")
+    try generated.stdoutData.write(to: URL(fileURLWithPath: log))
+    let one = try run(["redact", "-j", "1", log, seededSmall(directory)])
+    let two = try run(["redact", "-j", "2", log, seededSmall(directory)])
+    #expect(one.status == 0)
+    #expect(one.stdoutData.count > 20_000_000)
+    #expect(one.stdoutData == two.stdoutData)
+    #expect(one.stderr == two.stderr)
+  }
+
+  private func seededSmall(_ directory: URL) throws -> String {
+    let path = directory.appendingPathComponent("small.jsonl").path
+    try #"{"msg":"second input, jo@example.com"}"#.appending("\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
   @Test func hashModeNeedsAKeyAndGivesStableTokens() throws {
     let seeded = try Self.seed()
     defer { try? FileManager.default.removeItem(at: seeded.directory) }

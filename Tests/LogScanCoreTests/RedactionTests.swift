@@ -285,8 +285,10 @@ let cleanText: [String] = [
         .dropLast()
       let escaped = json.replacingOccurrences(of: "@", with: "\\u0040").replacingOccurrences(of: ".", with: "\\u002e")
       for text in [String(json), escaped] {
-        lines.append(#"{"msg":"a \#(text.dropFirst().dropLast()) b","k":{"\#(kind.name)_x":[\#(text),1,{"password":\#(text)}]}}"#)
-        lines.append(#"{"\#(text.dropFirst().dropLast())":true,"spanId":"4111111111111111","n":\#(random.next() % 1000)}"#)
+        lines.append(
+          #"{"msg":"a \#(text.dropFirst().dropLast()) b","k":{"\#(kind.name)_x":[\#(text),1,{"password":\#(text)}]}}"#)
+        lines.append(
+          #"{"\#(text.dropFirst().dropLast())":true,"spanId":"4111111111111111","n":\#(random.next() % 1000)}"#)
       }
     }
     return lines

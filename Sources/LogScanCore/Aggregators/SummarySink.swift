@@ -150,8 +150,7 @@ package struct SummarySink: LineSink, ~Copyable {
       if let message = Self.text(extractor, .message, line, &messageText), message.count > 0 {
         // Redacted before folding: folding would take apart what the
         // detectors recognise (`https://user:<num>@host`).
-        if redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings)
-        {
+        if redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings) {
           redactedText.withUnsafeBytes { MessageTemplate.fold($0, into: &scratch) }
         } else {
           MessageTemplate.fold(message, into: &scratch)

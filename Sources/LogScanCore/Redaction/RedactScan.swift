@@ -62,25 +62,96 @@ package struct RedactCounts: Sendable {
   }
 }
 
+/// Puts the output of work units back in input order. Each worker hands in
+/// what a unit produced; the unit at the head of the order writes straight
+/// through as it goes, later ones wait in memory until their turn (with two
+/// workers, about one piece of a split file).
+package final class OrderedOutput: @unchecked Sendable {
+  private let lock = ConditionLock()
+  private let writer: ByteWriter
+  /// The unit whose bytes are written next.
+  private var head = 0
+  private var pending: [Int: [UInt8]] = [:]
+  private var done = Set<Int>()
+
+  package init(writer: ByteWriter) {
+    self.writer = writer
+  }
+
+  /// Writes `bytes` of `unit` now if it is the head unit; false otherwise.
+  func writeIfHead(_ unit: Int, _ bytes: [UInt8]) -> Bool {
+    lock.withLock {
+      guard unit == head else { return false }
+      bytes.withUnsafeBytes { writer.write($0) }
+      return true
+    }
+  }
+
+  /// The last bytes of `unit`: it is complete.
+  func complete(_ unit: Int, _ bytes: [UInt8]) {
+    lock.withLock {
+      if unit == head {
+        bytes.withUnsafeBytes { writer.write($0) }
+      } else {
+        pending[unit, default: []] += bytes
+      }
+      done.insert(unit)
+      advance()
+    }
+  }
+
+  /// Units that never started (their input failed to open) are passed over.
+  package func skip(_ unit: Int) {
+    lock.withLock {
+      done.insert(unit)
+      advance()
+    }
+  }
+
+  private func advance() {
+    while done.contains(head) {
+      done.remove(head)
+      head += 1
+      if let bytes = pending.removeValue(forKey: head) {
+        bytes.withUnsafeBytes { writer.write($0) }
+      }
+    }
+  }
+}
+
 /// The sink of `logscan redact`: every line written back with its secrets
-/// and PII replaced, in input order (it runs on one worker).
+/// and PII replaced; `OrderedOutput` keeps input order across workers.
 package struct RedactSink: ScanSink, ~Copyable {
   private var scanner: JSONScanner
   private var redactor: LineRedactor
-  private let writer: ByteWriter
+  private let output: OrderedOutput
   private let dropMalformed: Bool
   private var counts = RedactCounts()
+  private var unit: Int?
+  /// The unit was not the head at its last flush: keep the rest in memory.
+  private var buffered = false
   private static let flushSize = 1 << 20
 
-  package init(redactor: Redactor, writer: ByteWriter, dropMalformed: Bool) {
+  package init(redactor: Redactor, output: OrderedOutput, dropMalformed: Bool) {
     // No keys to capture: the scanner only validates.
     scanner = JSONScanner(table: KeyTable())
     self.redactor = LineRedactor(redactor: redactor)
-    self.writer = writer
+    self.output = output
     self.dropMalformed = dropMalformed
   }
 
-  package mutating func begin(input: Int, unit: Int) {}
+  package mutating func begin(input: Int, unit: Int) {
+    completeUnit()
+    self.unit = unit
+    buffered = false
+  }
+
+  private mutating func completeUnit() {
+    guard let unit else { return }
+    output.complete(unit, redactor.output)
+    redactor.output.removeAll(keepingCapacity: true)
+    self.unit = nil
+  }
 
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     counts.lines &+= 1
@@ -104,7 +175,13 @@ package struct RedactSink: ScanSink, ~Copyable {
       counts.linesWithFindings += 1
       for (kind, _) in redactor.found { counts.byKind[kind.index] += 1 }
     }
-    if redactor.output.count >= Self.flushSize { flush() }
+    if !buffered && redactor.output.count >= Self.flushSize, let unit {
+      if output.writeIfHead(unit, redactor.output) {
+        redactor.output.removeAll(keepingCapacity: true)
+      } else {
+        buffered = true
+      }
+    }
   }
 
   package mutating func overlongLine(number: Int) {
@@ -112,26 +189,27 @@ package struct RedactSink: ScanSink, ~Copyable {
     counts.overlong += 1
   }
 
-  private mutating func flush() {
-    redactor.output.withUnsafeBytes { writer.write($0) }
-    redactor.output.removeAll(keepingCapacity: true)
-  }
-
   package consuming func finish() -> RedactCounts {
-    flush()
+    completeUnit()
     return counts
   }
 }
 
 package enum RedactScan {
-  /// Redacts every input in order to `writer`.
+  /// Redacts every input to `writer`, in input order, on `options.jobs` workers.
   package static func run(
     _ plan: InputPlan, options: ScanOptions, redactor: Redactor, writer: ByteWriter, dropMalformed: Bool
   ) -> (RedactCounts, [InputInfo]) {
+    let output = OrderedOutput(writer: writer)
+    for (index, unit) in plan.units.enumerated() where plan.inputs[unit.input].error != nil {
+      output.skip(index)
+    }
+    // Smaller pieces than the summary's: a piece that is not at the head of
+    // the order is held in memory until its turn.
     var options = options
-    options.jobs = 1  // output in input order
+    options.maxPieceSize = min(options.maxPieceSize, 16 << 20)
     let outcome = ScanPipeline.run(plan, options: options) {
-      RedactSink(redactor: redactor, writer: writer, dropMalformed: dropMalformed)
+      RedactSink(redactor: redactor, output: output, dropMalformed: dropMalformed)
     }
     var counts = RedactCounts()
     for output in outcome.outputs { counts.merge(output) }
