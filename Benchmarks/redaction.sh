@@ -20,7 +20,7 @@ corpus=Benchmarks/corpus/bench-$size.jsonl
 planted=Benchmarks/corpus/planted-1M.jsonl
 clean=Benchmarks/corpus/clean-1M.jsonl
 [ -f "$corpus" ] || $loggen --bytes "$size" --malformed 0.0005 > "$corpus"
-[ -f "$planted" ] || $loggen --lines 1000000 --seed 11 --noise --plant 0.05 --truth "$planted.truth" > "$planted"
+[ -f "$planted.truth" ] && head -1 "$planted.truth" | grep -q "^[0-9]" || $loggen --lines 1000000 --seed 11 --noise --plant 0.05 --truth "$planted.truth" > "$planted"
 [ -f "$clean" ] || $loggen --lines 1000000 --seed 12 --noise > "$clean"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -18,6 +18,7 @@ struct LogGen {
     var configuration = LogGenerator.Configuration()
     var byteLimit: Int64 = 0
     var truthPath: String?
+    var plantedLines: [Int] = []
     var lineLimit = 0
     var arguments = CommandLine.arguments.dropFirst()
     func value() -> String {
@@ -43,7 +44,8 @@ struct LogGen {
       case "-h", "--help":
         print("usage: loggen (--bytes SIZE[K|M|G] | --lines N) [--seed N] [--rate REQ_PER_MIN]")
         print("              [--error-rate F] [--malformed F] [--incident START:END:RATE]...")
-        print("              [--noise] [--plant F --truth FILE]   (secrets planted; FILE lists kind<TAB>value)")
+        print(
+          "              [--noise] [--plant F --truth FILE]   (secrets planted; FILE lists line<TAB>kind<TAB>value)")
         exit(0)
       default: fail("unknown argument '\(argument)'")
       }
@@ -56,16 +58,19 @@ struct LogGen {
     var lines = 0
     while (byteLimit == 0 || written < byteLimit) && (lineLimit == 0 || lines < lineLimit) {
       let before = buffer.count
+      let plantedBefore = generator.planted.count
       generator.appendRequest(to: &buffer)
       for index in before..<buffer.count where buffer[index] == 0x0A { lines += 1 }
+      // A planted line is the last line of its request.
+      if generator.planted.count > plantedBefore { plantedLines.append(lines) }
       written += Int64(buffer.count - before)
       if buffer.count >= 1 << 20 { flush(&buffer) }
     }
     flush(&buffer)
     if let truthPath {
       var truth: [UInt8] = []
-      for (kind, secret) in generator.planted {
-        truth += Array(kind.utf8) + [0x09]
+      for ((kind, secret), line) in zip(generator.planted, plantedLines) {
+        truth += Array(String(line).utf8) + [0x09] + Array(kind.utf8) + [0x09]
         // One line per value: a PEM block's newlines are written as \n.
         for byte in secret.utf8 { truth += byte == 0x0A ? [0x5C, 0x6E] : [byte] }
         truth.append(0x0A)

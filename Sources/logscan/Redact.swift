@@ -37,7 +37,8 @@ struct Redact: ParsableCommand {
     Output.ignoreBrokenPipeSignal()
     let configuration = try input.configuration()
     let redactor = try redaction.redactor(configuration)
-    let options = input.scanOptions(configuration)
+    var options = input.scanOptions(configuration)
+    options.maxPieceSize = min(options.maxPieceSize, RedactScan.maxPieceSize)
     try input.refuseKeyboard()
     let plan = try input.plan(options)
     let descriptor: Int32
@@ -69,20 +70,19 @@ struct Redact: ParsableCommand {
   }
 
   static func describe(_ counts: RedactCounts, redacting: Bool) -> String {
-    var text = "logscan redact: \(counts.lines) lines (\(counts.json) JSON, \(counts.text) not JSON kept as text"
-    if counts.dropped > 0 { text += ", \(counts.dropped) not JSON dropped" }
-    text += ")"
+    var text = "logscan redact: \(counts.lines) lines"
     let total = counts.byKind.reduce(0, +)
     if total == 0 {
-      text += ", nothing to redact\n"
+      text += ", nothing to redact"
     } else {
       let kinds = SecretKind.allCases.filter { counts.byKind[$0.index] > 0 }
         .sorted { counts.byKind[$0.index] > counts.byKind[$1.index] }
         .map { "\($0.name) \(counts.byKind[$0.index])" }
-      text += ", \(total) \(redacting ? "redacted" : "found") in \(counts.linesWithFindings) lines: "
-      text += kinds.joined(separator: ", ") + "\n"
+      text += ", \(total) \(redacting ? "redacted" : "found") in \(counts.linesWithFindings) lines"
+      text += " (\(counts.json) JSON, \(counts.text) not JSON, redacted as text): " + kinds.joined(separator: ", ")
     }
-    return text
+    if counts.dropped > 0 { text += "; \(counts.dropped) lines that are not JSON dropped" }
+    return text + "\n"
   }
 
   private func sameFile(_ a: String, _ b: String) -> Bool {

@@ -12,6 +12,9 @@ let plantedSecrets: [(SecretKind, String)] = [
   (.phone, "+44 20 7946 0958"),
   (.phone, "(415) 555-2671"),
   (.phone, "415-555-2671"),
+  (.phone, "415.555.2671"),
+  (.phone, "1 415 555 2671"),
+  (.phone, "06 12 34 56 78"),
   (.phone, "020 7946 0958"),
   (.card, "4111 1111 1111 1111"),
   (.card, "5500-0000-0000-0004"),
@@ -318,5 +321,36 @@ let cleanText: [String] = [
       checked += 1
     }
     #expect(checked > 100)
+  }
+
+  @Test func fastPathNeverSkipsALineTheWalkRedacts() throws {
+    var configuration = LogGenerator.Configuration()
+    configuration.noise = true
+    configuration.plantRate = 0.3
+    configuration.errorRate = 0.2
+    var generator = LogGenerator(configuration)
+    var bytes: [UInt8] = []
+    for _ in 0..<3000 { generator.appendRequest(to: &bytes) }
+    var lines = try self.lines()
+    lines += bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+    var walker = LineRedactor(redactor: .standard)
+    var scanner = JSONScanner(table: KeyTable())
+    var walked = 0
+    var withFindings = 0
+    for line in lines {
+      var copy = line
+      guard copy.withUTF8({ scanner.scan(UnsafeRawBufferPointer($0)) }) == .object else { continue }
+      let (clean, found) = copy.withUTF8 { bytes in
+        walker.redactJSON(bytes, emit: false, fastPath: false)
+        return (walker.isCertainlyClean(bytes), walker.found.count)
+      }
+      walked += 1
+      if found > 0 {
+        withFindings += 1
+        #expect(!clean, "\(line)")
+      }
+    }
+    #expect(walked > 5000)
+    #expect(withFindings > 500)
   }
 }

@@ -40,9 +40,11 @@ package final class ByteWriter: @unchecked Sendable {
 /// What `logscan redact` did.
 package struct RedactCounts: Sendable {
   package var lines = 0
-  /// Valid JSON lines, rewritten token by token.
+  /// Lines with nothing to redact (JSON or not), written as they were.
+  package var unchanged = 0
+  /// Valid JSON lines with something to redact, rewritten token by token.
   package var json = 0
-  /// Lines that are not JSON, redacted as text and kept.
+  /// Lines that are not JSON with something to redact, redacted as text and kept.
   package var text = 0
   /// Lines that are not JSON, dropped (`--drop-malformed`).
   package var dropped = 0
@@ -53,6 +55,7 @@ package struct RedactCounts: Sendable {
 
   package mutating func merge(_ other: RedactCounts) {
     lines += other.lines
+    unchanged += other.unchanged
     json += other.json
     text += other.text
     dropped += other.dropped
@@ -87,9 +90,15 @@ package final class OrderedOutput: @unchecked Sendable {
     }
   }
 
-  /// The last bytes of `unit`: it is complete.
+  /// How many units past the head a worker may finish before it waits:
+  /// what waits in memory stays a few pieces, however fast the others run.
+  private static let maxAhead = 2
+
+  /// The last bytes of `unit`: it is complete. Blocks while `unit` is too
+  /// far ahead of the head (the head's worker never waits, so this ends).
   func complete(_ unit: Int, _ bytes: [UInt8]) {
     lock.withLock {
+      while unit - head > Self.maxAhead { lock.wait() }
       if unit == head {
         bytes.withUnsafeBytes { writer.write($0) }
       } else {
@@ -109,6 +118,7 @@ package final class OrderedOutput: @unchecked Sendable {
   }
 
   private func advance() {
+    let before = head
     while done.contains(head) {
       done.remove(head)
       head += 1
@@ -116,6 +126,7 @@ package final class OrderedOutput: @unchecked Sendable {
         bytes.withUnsafeBytes { writer.write($0) }
       }
     }
+    if head != before { lock.broadcast() }
   }
 }
 
@@ -156,10 +167,19 @@ package struct RedactSink: ScanSink, ~Copyable {
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     counts.lines &+= 1
     let text = bytes.assumingMemoryBound(to: UInt8.self)
+    // A line in which the detectors find nothing is written as it is, JSON
+    // or not: only lines with something to replace need the JSON check.
+    if !dropMalformed && redactor.isCertainlyClean(text) {
+      counts.unchanged &+= 1
+      redactor.output.append(contentsOf: text)
+      redactor.output.append(UInt8(ascii: "\n"))
+      flushIfNeeded()
+      return
+    }
     switch scanner.scan(bytes) {
     case .object:
       counts.json &+= 1
-      redactor.redactJSON(text, emit: true)
+      redactor.redactJSON(text, emit: true, fastPath: dropMalformed)
     case .blank:
       redactor.output.append(contentsOf: text)
       redactor.output.append(UInt8(ascii: "\n"))
@@ -175,6 +195,11 @@ package struct RedactSink: ScanSink, ~Copyable {
       counts.linesWithFindings += 1
       for (kind, _) in redactor.found { counts.byKind[kind.index] += 1 }
     }
+    flushIfNeeded()
+  }
+
+  @inline(__always)
+  private mutating func flushIfNeeded() {
     if !buffered && redactor.output.count >= Self.flushSize, let unit {
       if output.writeIfHead(unit, redactor.output) {
         redactor.output.removeAll(keepingCapacity: true)
@@ -196,6 +221,11 @@ package struct RedactSink: ScanSink, ~Copyable {
 }
 
 package enum RedactScan {
+  /// Plan redaction with pieces this small (not the summary's 64 MiB): a
+  /// piece that is not at the head of the order is held in memory until
+  /// its turn.
+  package static let maxPieceSize: Int64 = 4 << 20
+
   /// Redacts every input to `writer`, in input order, on `options.jobs` workers.
   package static func run(
     _ plan: InputPlan, options: ScanOptions, redactor: Redactor, writer: ByteWriter, dropMalformed: Bool
@@ -204,10 +234,6 @@ package enum RedactScan {
     for (index, unit) in plan.units.enumerated() where plan.inputs[unit.input].error != nil {
       output.skip(index)
     }
-    // Smaller pieces than the summary's: a piece that is not at the head of
-    // the order is held in memory until its turn.
-    var options = options
-    options.maxPieceSize = min(options.maxPieceSize, 16 << 20)
     let outcome = ScanPipeline.run(plan, options: options) {
       RedactSink(redactor: redactor, output: output, dropMalformed: dropMalformed)
     }

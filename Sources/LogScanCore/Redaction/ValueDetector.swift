@@ -222,14 +222,15 @@ struct Scan {
         continue
       }
       if c & C.word != 0 {
-        if let found = wordStart(i) {
+        var end = i + 1
+        while end < n && table[Int(t[end])] & C.word != 0 { end += 1 }
+        if let found = word(i, end: end) {
           out.append(found)
           floor = found.end
           i = found.end
           continue
         }
-        i += 1
-        while i < n && table[Int(t[i])] & C.word != 0 { i += 1 }
+        i = end
         continue
       }
       if let found = punctuation(i) {
@@ -244,22 +245,54 @@ struct Scan {
 
   // MARK: Words
 
-  func wordStart(_ s: Int) -> Finding? {
+  /// The word `s..<end` (letters, digits, `_`), and what follows it. Cheap
+  /// tests of its first bytes, length and next byte come first: most words
+  /// are none of the candidates.
+  @inline(__always)
+  func word(_ s: Int, end: Int) -> Finding? {
     let first = t[s]
+    let next = byte(end)
     if first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") {
-      if let found = number(s) { return found }
-      return ipv6(s)
+      // JSON numbers after a key (`"pid":4242`) hold nothing: a sensitive
+      // key's value is taken by the key rule at the `:`.
+      if byte(s - 1) == UInt8(ascii: ":") && end - s == digits(s, max: end - s) { return nil }
+      if let found = number(s, end: end, next: next) { return found }
+      return end - s <= 4 && (next == UInt8(ascii: ":") || next == UInt8(ascii: ".")) ? ipv6(s) : nil
     }
     if let found = knownPrefix(s) { return found }
-    if isUpper(s), let found = iban(s) { return found }
-    if isHex(s), isHex(s + 1) || byte(s + 1) == UInt8(ascii: ":") { return ipv6(s) }
+    if first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z") && isUpper(s + 1) && isDigit(s + 2),
+      let found = iban(s)
+    {
+      return found
+    }
+    if end - s <= 4 && next == UInt8(ascii: ":") && isHex(s) { return ipv6(s) }
     return nil
   }
 
-  func number(_ s: Int) -> Finding? {
+  /// A word of digits: which candidates its first run and the byte after
+  /// allow.
+  @inline(__always)
+  func number(_ s: Int, end: Int, next: UInt8) -> Finding? {
+    let run = digits(s, max: 20)
+    // Glued to letters (`12d3`, `7T00`): part of an id or a timestamp.
+    if s + run < end { return nil }
     guard numberStartsAt(s) else { return nil }
-    return ipv4(s) ?? ssn(s) ?? card(s) ?? nationalPhone(s)
+    switch next {
+    case UInt8(ascii: "."):
+      if run <= 3, let found = ipv4(s) { return found }
+      return run == 3 ? nationalPhone(s) : nil  // 415.555.2671
+    case UInt8(ascii: "-"), UInt8(ascii: " "):
+      if run == 3, next == UInt8(ascii: "-"), let found = ssn(s) { return found }
+      if (run >= 3 && run <= 6) || run == 15 || run == 16, let found = card(s) { return found }
+      if run == 3 || run == 1 || first(s) == UInt8(ascii: "0") { return nationalPhone(s) }
+      return nil
+    default:
+      if run == 15 || run == 16 { return card(s) }
+      return nil
+    }
   }
+
+  @inline(__always) func first(_ s: Int) -> UInt8 { t[s] }
 
   /// Reads up to `max` digits from `i`; returns the count.
   func digits(_ i: Int, max: Int = 32) -> Int {
@@ -562,66 +595,78 @@ struct Scan {
   }
 
   func knownPrefix(_ s: Int) -> Finding? {
-    switch t[s] {
-    case UInt8(ascii: "A"):
+    let pair = UInt16(t[s]) << 8 | UInt16(byte(s + 1))
+    switch pair {
+    case 0x4149:  // AI
       if has("AIza", at: s) {
         return token(s, prefixLength: 4, min: 35, exact: true, kind: .googleAPIKey, Self.base64URL)
       }
-      if has("AKIA", at: s) || has("ASIA", at: s) || has("AGPA", at: s) || has("AIDA", at: s) || has("AROA", at: s)
-        || has("AIPA", at: s) || has("ANPA", at: s) || has("ANVA", at: s) || has("ABIA", at: s)
-        || has("ACCA", at: s)
-      {
-        return token(s, prefixLength: 4, min: 16, exact: true, kind: .awsAccessKey, Self.upperBase32)
-      }
-    case UInt8(ascii: "g"):
-      if byte(s + 1) == UInt8(ascii: "h"), byte(s + 3) == UInt8(ascii: "_"), "pousr".utf8.contains(byte(s + 2)) {
+      return awsAccessKey(s)
+    case 0x414B, 0x4153, 0x4147, 0x4152, 0x414E, 0x4142, 0x4143:  // AK AS AG AR AN AB AC
+      return awsAccessKey(s)
+    case 0x6768:  // gh
+      if byte(s + 3) == UInt8(ascii: "_"), "pousr".utf8.contains(byte(s + 2)) {
         return token(s, prefixLength: 4, min: 36, kind: .githubToken, Self.alnum)
       }
+    case 0x6769:  // gi
       if has("github_pat_", at: s) { return token(s, prefixLength: 11, min: 22, kind: .githubToken, Self.base64URL) }
-      if byte(s + 1) == UInt8(ascii: "l") {
-        if has("glpat-", at: s) || has("glptt-", at: s) || has("gloas-", at: s) {
-          return token(s, prefixLength: 6, min: 20, kind: .gitlabToken, Self.base64URL)
-        }
-        if has("gldt-", at: s) || has("glrt-", at: s) {
-          return token(s, prefixLength: 5, min: 20, kind: .gitlabToken, Self.base64URL)
-        }
+    case 0x676C:  // gl
+      if has("glpat-", at: s) || has("glptt-", at: s) || has("gloas-", at: s) {
+        return token(s, prefixLength: 6, min: 20, kind: .gitlabToken, Self.base64URL)
       }
-    case UInt8(ascii: "x"):
-      if has("xox", at: s), let type = Optional(byte(s + 3)), "abposr".utf8.contains(type),
-        byte(s + 4) == UInt8(ascii: "-")
-      {
+      if has("gldt-", at: s) || has("glrt-", at: s) {
+        return token(s, prefixLength: 5, min: 20, kind: .gitlabToken, Self.base64URL)
+      }
+    case 0x786F:  // xo
+      if has("xox", at: s), "abposr".utf8.contains(byte(s + 3)), byte(s + 4) == UInt8(ascii: "-") {
         return token(s, prefixLength: 5, min: 10, kind: .slackToken, Self.base64URL)
       }
+    case 0x7861:  // xa
       if has("xapp-", at: s) { return token(s, prefixLength: 5, min: 10, kind: .slackToken, Self.base64URL) }
-    case UInt8(ascii: "s"):
+    case 0x736B:  // sk
       if has("sk_live_", at: s) || has("sk_test_", at: s) {
         return token(s, prefixLength: 8, min: 16, kind: .stripeKey, Self.alnum)
       }
       if has("sk-ant-", at: s) { return token(s, prefixLength: 7, min: 20, kind: .anthropicKey, Self.base64URL) }
       if has("sk-", at: s) { return openAI(s) }
-    case UInt8(ascii: "r"):
+    case 0x726B:  // rk
       if has("rk_live_", at: s) || has("rk_test_", at: s) {
         return token(s, prefixLength: 8, min: 16, kind: .stripeKey, Self.alnum)
       }
-    case UInt8(ascii: "w"):
+    case 0x7768:  // wh
       if has("whsec_", at: s) { return token(s, prefixLength: 6, min: 24, kind: .stripeKey, Self.alnum) }
-    case UInt8(ascii: "n"):
+    case 0x6E70:  // np
       if has("npm_", at: s) { return token(s, prefixLength: 4, min: 36, exact: true, kind: .npmToken, Self.alnum) }
-    case UInt8(ascii: "p"):
+    case 0x7079:  // py
       if has("pypi-AgEIcHlwaS5vcmc", at: s) {
         return token(s, prefixLength: 20, min: 50, kind: .pypiToken, Self.base64URL)
       }
-    case UInt8(ascii: "S"):
+    case 0x5347:  // SG
       if has("SG.", at: s) { return sendgrid(s) }
-      if has("SK", at: s) { return token(s, prefixLength: 2, min: 32, exact: true, kind: .twilioKey, Self.hexDigit) }
-    case UInt8(ascii: "e"):
+    case 0x534B:  // SK
+      return token(s, prefixLength: 2, min: 32, exact: true, kind: .twilioKey, Self.hexDigit)
+    case 0x6579:  // ey
       if has("eyJ", at: s) { return jwt(s) }
-    case UInt8(ascii: "B"), UInt8(ascii: "b"):
+    case 0x4265, 0x4245, 0x6265, 0x6245:  // Be BE be bE
       if hasIgnoringCase("bearer ", at: s) { return credential(s, schemeLength: 7, kind: .bearerToken) }
+    case 0x4261, 0x4241, 0x6261, 0x6241:  // Ba BA ba bA
       if hasIgnoringCase("basic ", at: s) { return credential(s, schemeLength: 6, kind: .basicAuth) }
     default:
       break
     }
+    return tables.prefixes.isEmpty ? nil : customPrefix(s)
+  }
+
+  func awsAccessKey(_ s: Int) -> Finding? {
+    guard
+      has("AKIA", at: s) || has("ASIA", at: s) || has("AGPA", at: s) || has("AIDA", at: s) || has("AROA", at: s)
+        || has("AIPA", at: s) || has("ANPA", at: s) || has("ANVA", at: s) || has("ABIA", at: s)
+        || has("ACCA", at: s)
+    else { return nil }
+    return token(s, prefixLength: 4, min: 16, exact: true, kind: .awsAccessKey, Self.upperBase32)
+  }
+
+  func customPrefix(_ s: Int) -> Finding? {
     for pattern in tables.prefixes where t[s] == pattern.prefix[0] {
       if pattern.prefix.withUnsafeBufferPointer({ p in
         s + p.count <= n && (0..<p.count).allSatisfy { t[s + $0] == p[$0] }
@@ -759,21 +804,18 @@ struct Scan {
     return Finding(start: start, end: i, kind: .urlCredentials)
   }
 
-  @inline(__always) func keyChar(_ b: UInt8) -> Bool {
-    table[Int(b)] & C.word != 0 || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
-  }
-
   /// `password=...`, `?token=...&`, `api_key: ...`, `"secret":"..."` in text:
   /// a sensitive key name right before `=` or `:` takes the value after it.
   func keyValue(separator: Int) -> Finding? {
+    // `"key" : value`, `key=value`: spaces and one closing quote before the separator.
     var end = separator
+    while end > floor && t[end - 1] == UInt8(ascii: " ") { end -= 1 }
     let before = byte(end - 1)
     if before == UInt8(ascii: "\"") || before == UInt8(ascii: "'") { end -= 1 }
-    var start = end
-    while start > floor && end - start < 64 && keyChar(t[start - 1]) { start -= 1 }
-    guard start < end, !keyChar(byte(start - 1)) || start == floor,
-      let kind = tables.kind(of: UnsafeBufferPointer(rebasing: t[start..<end]))
-    else { return nil }
+    guard end > floor else { return nil }
+    // The trie walks back from the separator and stops at the first byte no
+    // name has: the key is whatever ends with a sensitive name.
+    guard let kind = tables.kind(of: UnsafeBufferPointer(rebasing: t[floor..<end])) else { return nil }
     return valueAfter(separator + 1, kind: kind)
   }
 
