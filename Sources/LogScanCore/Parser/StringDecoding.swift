@@ -23,11 +23,6 @@ package func appendDecodedJSONString(_ body: UnsafeRawBufferPointer, to out: ino
     let e = body[i + 1]
     i += 2
     switch e {
-    case UInt8(ascii: "b"): out.append(0x08)
-    case UInt8(ascii: "f"): out.append(0x0C)
-    case UInt8(ascii: "n"): out.append(0x0A)
-    case UInt8(ascii: "r"): out.append(0x0D)
-    case UInt8(ascii: "t"): out.append(0x09)
     case UInt8(ascii: "u"):
       guard let unit = hex4(body, i) else {
         out.append(contentsOf: [0xEF, 0xBF, 0xBD])
@@ -50,8 +45,22 @@ package func appendDecodedJSONString(_ body: UnsafeRawBufferPointer, to out: ino
       }
       appendUTF8(scalar, to: &out)
     default:
-      out.append(e)  // \" \\ \/
+      out.append(simpleEscape(e))
     }
+  }
+}
+
+/// The byte a one-letter JSON escape stands for: `\n` is a newline; `\"`,
+/// `\\` and `\/` stand for themselves.
+@inline(__always)
+package func simpleEscape(_ e: UInt8) -> UInt8 {
+  switch e {
+  case UInt8(ascii: "b"): 0x08
+  case UInt8(ascii: "f"): 0x0C
+  case UInt8(ascii: "n"): 0x0A
+  case UInt8(ascii: "r"): 0x0D
+  case UInt8(ascii: "t"): 0x09
+  default: e
   }
 }
 

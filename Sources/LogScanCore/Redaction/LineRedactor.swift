@@ -367,11 +367,6 @@ package struct LineRedactor {
       let e = line[i + 1]
       var length = 2
       switch e {
-      case UInt8(ascii: "b"): decoded.append(0x08)
-      case UInt8(ascii: "f"): decoded.append(0x0C)
-      case UInt8(ascii: "n"): decoded.append(0x0A)
-      case UInt8(ascii: "r"): decoded.append(0x0D)
-      case UInt8(ascii: "t"): decoded.append(0x09)
       case UInt8(ascii: "u"):
         // One \uXXXX (or a surrogate pair) decoded by the shared decoder.
         var escapeEnd = min(i + 6, end)
@@ -385,7 +380,7 @@ package struct LineRedactor {
         appendDecodedJSONString(
           UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[i..<escapeEnd])), to: &decoded)
         for _ in before..<(decoded.count - 1) { offsets.append(escapeStart) }
-      default: decoded.append(e)
+      default: decoded.append(simpleEscape(e))
       }
       offsets.append(escapeStart)
       i += length

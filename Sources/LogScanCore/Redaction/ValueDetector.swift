@@ -319,18 +319,8 @@ struct Scan {
         return nil
       }
     }
-    var i = s
-    for octet in 0..<4 {
-      let count = digits(i, max: 4)
-      guard count >= 1 && count <= 3, value(i, count) <= 255 else { return nil }
-      i += count
-      if octet < 3 {
-        guard byte(i) == UInt8(ascii: "."), isDigit(i + 1) else { return nil }
-        i += 1
-      }
-    }
-    guard numberEndsAt(i) else { return nil }
-    return Finding(start: s, end: i, kind: .ipv4)
+    guard let end = dottedQuadEnd(s), numberEndsAt(end) else { return nil }
+    return Finding(start: s, end: end, kind: .ipv4)
   }
 
   func ssn(_ s: Int) -> Finding? {
@@ -466,8 +456,8 @@ struct Scan {
         break
       }
       // An IPv4 tail: d.d.d.d in the last 32 bits.
-      if byte(i + k) == UInt8(ascii: "."), groups <= 6, ipv4(i) != nil || ipv4Fits(i) {
-        if let tail = ipv4TailEnd(i) {
+      if byte(i + k) == UInt8(ascii: "."), groups <= 6 {
+        if let tail = dottedQuadEnd(i) {
           ipv4Tail = true
           groups += 2
           i = tail
@@ -497,9 +487,8 @@ struct Scan {
     return Finding(start: s, end: i, kind: .ipv6)
   }
 
-  func ipv4Fits(_ i: Int) -> Bool { ipv4TailEnd(i) != nil }
-
-  func ipv4TailEnd(_ start: Int) -> Int? {
+  /// Where four dot-separated octets (0-255) starting at `start` end.
+  func dottedQuadEnd(_ start: Int) -> Int? {
     var i = start
     for octet in 0..<4 {
       let count = digits(i, max: 4)
