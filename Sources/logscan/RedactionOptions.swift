@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import LogScanCore
 
-extension RedactionMode: ExpressibleByArgument {}
+extension RedactionMode: ExpressibleByArgument {
+  // `off` is for single kinds in the config file; --no-redact turns all off.
+  public static var allValueStrings: [String] { ["mask", "hash", "partial"] }
+}
 
 /// Redaction settings every command shares. Redaction is on unless
 /// `--no-redact` is given; the hash key never comes from the command line.
