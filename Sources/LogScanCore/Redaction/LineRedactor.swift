@@ -55,7 +55,7 @@ package struct LineRedactor {
     findings.removeAll(keepingCapacity: true)
     tables.scan(line, into: &findings)
     for finding in findings {
-      note(finding.kind, field: nil, text: line)
+      note(finding.kind, field: nil)
       replace(
         line, rawStart: finding.start, rawEnd: finding.end, kind: finding.kind,
         value: UnsafeBufferPointer(rebasing: line[finding.start..<finding.end]),
@@ -155,7 +155,7 @@ package struct LineRedactor {
     let end = Self.valueEnd(line, j)
     if first == UInt8(ascii: "\"") {
       guard end - j > 2 else { return end }
-      note(kind, field: fieldPath(line), text: line)
+      note(kind, field: fieldPath(line))
       let (_, escaped) = Self.stringEnd(line, j)
       if escaped {
         decode(line, j + 1, end - 1)
@@ -170,7 +170,7 @@ package struct LineRedactor {
       return end
     }
     // A number, literal, object or array becomes a string.
-    note(kind, field: fieldPath(line), text: line)
+    note(kind, field: fieldPath(line))
     replace(
       line, rawStart: j, rawEnd: end, kind: kind, value: UnsafeBufferPointer(rebasing: line[j..<end]),
       keptFrom: end, quote: true)
@@ -188,7 +188,7 @@ package struct LineRedactor {
       if findings.isEmpty { return }
       let field = collectFields ? fieldPath(line, isKey: isKey) : ""
       for finding in findings {
-        note(finding.kind, field: field, text: line)
+        note(finding.kind, field: field)
         replace(
           line, rawStart: start + finding.start, rawEnd: start + finding.end, kind: finding.kind,
           value: UnsafeBufferPointer(rebasing: line[(start + finding.start)..<(start + finding.end)]),
@@ -206,7 +206,7 @@ package struct LineRedactor {
     let localOffsets = offsets
     localDecoded.withUnsafeBufferPointer { text in
       for finding in localFindings {
-        note(finding.kind, field: field, text: line)
+        note(finding.kind, field: field)
         replace(
           line, rawStart: localOffsets[finding.start], rawEnd: localOffsets[finding.end], kind: finding.kind,
           value: UnsafeBufferPointer(rebasing: text[finding.start..<finding.end]),
@@ -236,7 +236,7 @@ package struct LineRedactor {
     output.append(UInt8(ascii: "\n"))
   }
 
-  private mutating func note(_ kind: SecretKind, field: String?, text: UnsafeBufferPointer<UInt8>) {
+  private mutating func note(_ kind: SecretKind, field: String?) {
     found.append((kind, field ?? "(text)"))
   }
 

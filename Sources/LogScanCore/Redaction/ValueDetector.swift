@@ -211,8 +211,6 @@ struct Scan {
     return true
   }
 
-  func tokenEndsAt(_ e: Int) -> Bool { !isTokenChar(e) }
-
   mutating func run(_ out: inout [Finding]) {
     var i = 0
     while i < n {
@@ -284,15 +282,13 @@ struct Scan {
     case UInt8(ascii: "-"), UInt8(ascii: " "):
       if run == 3, next == UInt8(ascii: "-"), let found = ssn(s) { return found }
       if (run >= 3 && run <= 6) || run == 15 || run == 16, let found = card(s) { return found }
-      if run == 3 || run == 1 || first(s) == UInt8(ascii: "0") { return nationalPhone(s) }
+      if run == 3 || run == 1 || t[s] == UInt8(ascii: "0") { return nationalPhone(s) }
       return nil
     default:
       if run == 15 || run == 16 { return card(s) }
       return nil
     }
   }
-
-  @inline(__always) func first(_ s: Int) -> UInt8 { t[s] }
 
   /// Reads up to `max` digits from `i`; returns the count.
   func digits(_ i: Int, max: Int = 32) -> Int {
