@@ -17,15 +17,17 @@ struct LogScan: ParsableCommand {
         logscan summary --format markdown logs/ > report.md
         logscan redact < raw.jsonl > safe.jsonl     secrets and PII replaced
         logscan audit logs/                         which services leak what
+        logscan check logs/                         exit 1 if an alert rule fired
+        logscan rules --list                        the rules in force
 
       Secrets and PII are redacted in everything logscan prints; --no-redact
       turns that off (with a warning).
 
-      Exit status: 0 ok; 1 a check failed (reserved for 'check'); 2 usage error
+      Exit status: 0 ok; 1 'check' found a rule that fired; 2 usage error
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self, Redact.self, Audit.self, Formats.self, Config.self],
+    subcommands: [Summary.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self],
     defaultSubcommand: Summary.self
   )
 

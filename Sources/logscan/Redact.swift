@@ -107,7 +107,7 @@ struct Audit: ParsableCommand {
   @OptionGroup(title: "Redaction") var redaction: RedactionOptions
 
   @Option(help: "Report format: text, json or markdown.")
-  var format: ReportFormat = .text
+  var format: DocumentFormat = .text
 
   @Option(name: [.customShort("o"), .long], help: "Write the report to this file instead of standard output.")
   var output: String?

@@ -2,6 +2,11 @@ import ArgumentParser
 import LogScanCore
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json, markdown, prometheus
+}
+
+/// The formats of reports that are documents only (no metrics exposition).
+enum DocumentFormat: String, ExpressibleByArgument, CaseIterable {
   case text, json, markdown
 }
 
@@ -57,10 +62,14 @@ struct Summary: ParsableCommand {
   )
 
   @OptionGroup var input: InputOptions
+  @OptionGroup(title: "Alerts") var alerts: AlertOptions
   @OptionGroup(title: "Redaction") var redaction: RedactionOptions
 
-  @Option(help: "Report format: text, json or markdown.")
+  @Option(help: "Report format: text, json, markdown or prometheus (the text exposition format).")
   var format: ReportFormat = .text
+
+  @Flag(name: .customLong("no-rules"), help: "Evaluate no alert rules and count no business counters.")
+  var noRules = false
 
   @Option(name: [.customShort("o"), .long], help: "Write the report to this file instead of standard output.")
   var output: String?
@@ -82,11 +91,12 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    let configuration = try input.configuration()
+    let configuration = try alerts.configuration(input)
     let redactor = try redaction.redactor(configuration)
     var options = input.scanOptions(configuration)
     // The redactor also cleans error messages before they become templates.
     options.redactor = redactor
+    if !noRules { options.rules = configuration.rulePlan }
     if audit { options.audit = redactor.enabled ? redactor : .standard }
     try input.refuseKeyboard()
     let result = try input.scan(options)
@@ -96,7 +106,9 @@ struct Summary: ParsableCommand {
     case .text: try target.write(report.text(color: target.wantsColor))
     case .json: try target.write(report.json.rendered() + "\n")
     case .markdown: try target.write(report.markdown)
+    case .prometheus: try target.write(report.prometheus)
     }
+    try alerts.writeEvents(report.alerts)
     try input.finish(result.errors)
   }
 }

@@ -8,6 +8,8 @@ package struct ScopeStats: Sendable {
   package var errors = 0
   /// Events by HTTP status class.
   package var statusClasses = StatusClassCounts()
+  /// Events by exact status (100...599), allocated on the first status.
+  package private(set) var statusCounts: [Int] = []
   /// Durations in nanoseconds, relative error at most 0.1%; allocated on
   /// the first duration so scopes without any cost nothing. (Not an
   /// Optional: recording through one went through generic value witnesses.)
@@ -29,7 +31,13 @@ package struct ScopeStats: Sendable {
   package mutating func add(_ event: Event, isError: Bool, minute: Int64?, minuteBudget: inout Int) {
     events &+= 1
     if isError { errors &+= 1 }
-    if let status = event.status { statusClasses.add(status) }
+    if let status = event.status {
+      statusClasses.add(status)
+      if status >= 100 && status < 600 {
+        if statusCounts.isEmpty { statusCounts = [Int](repeating: 0, count: 600) }
+        statusCounts[status] &+= 1
+      }
+    }
     if let timestamp = event.timestamp {
       if timestamp < firstTimestamp { firstTimestamp = timestamp }
       if timestamp > lastTimestamp { lastTimestamp = timestamp }
@@ -72,6 +80,13 @@ package struct ScopeStats: Sendable {
     events += other.events
     errors += other.errors
     statusClasses.merge(other.statusClasses)
+    if !other.statusCounts.isEmpty {
+      if statusCounts.isEmpty {
+        statusCounts = other.statusCounts
+      } else {
+        for index in statusCounts.indices { statusCounts[index] += other.statusCounts[index] }
+      }
+    }
     mergeLatency(other)
     minDuration = min(minDuration, other.minDuration)
     maxDuration = max(maxDuration, other.maxDuration)

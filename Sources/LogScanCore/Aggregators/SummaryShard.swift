@@ -9,6 +9,10 @@ package struct SummaryLimits: Sendable {
   /// Per-minute counts kept per shard, over all scopes (about 40 bytes
   /// each): a month of one scope is 44,640 minutes.
   package var maxMinuteCells = 1_000_000
+  /// Series per rule accumulator (services, routes, field values).
+  package var maxRuleSeries = 1000
+  /// Groups per business counter.
+  package var maxCounterGroups = 1000
 
   package init() {}
 }
@@ -167,6 +171,9 @@ package struct SummaryShard: Sendable {
   package var formatCounts: [[Int]] = []
   /// Secrets and PII found, when the scan audits.
   package var audit = AuditTable()
+  /// What alert rules and business counters are evaluated on, when the
+  /// scan has any.
+  package var rules: RuleShard?
 
   package mutating func countFormat(input: Int, format: Int, count: Int = 1) {
     if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
@@ -196,6 +203,9 @@ package struct SummaryShard: Sendable {
     routes.merge(other.routes)
     templates.merge(other.templates)
     audit.merge(other.audit)
+    if let theirs = other.rules {
+      if rules == nil { rules = theirs } else { rules!.merge(theirs) }
+    }
     for (input, counts) in other.formatCounts.enumerated() {
       for (format, count) in counts.enumerated() where count > 0 {
         growFormatCounts(input, format)

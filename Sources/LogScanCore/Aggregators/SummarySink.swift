@@ -29,8 +29,17 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Cleans error messages before they are folded into templates.
   private let redactor: Redactor
 
-  package init(formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil) {
+  /// Alert rules and counters, when the scan has any.
+  private let rules: RulePlan?
+  /// The newest event time of the current unit, for lateness.
+  private var newestInUnit = Int64.min
+
+  package init(
+    formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
+    rules: RulePlan? = nil
+  ) {
     self.redactor = redactor
+    self.rules = rules
     self.formats = formats
     currentFormat = formats.fallbackIndex
     formatTally = [Int](repeating: 0, count: formats.names.count)
@@ -38,6 +47,7 @@ package struct SummarySink: LineSink, ~Copyable {
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
     auditor = audit.map { LineRedactor(redactor: $0, collectFields: true) }
+    if let rules { shard.rules = RuleShard(plan: rules, limits: limits) }
   }
 
   /// Starts counting the lines of another work unit.
@@ -46,6 +56,7 @@ package struct SummarySink: LineSink, ~Copyable {
     self.input = input
     self.unit = unit
     examplesInUnit = 0
+    newestInUnit = .min
   }
 
   mutating func flushFormatTally() {
@@ -134,6 +145,9 @@ package struct SummarySink: LineSink, ~Copyable {
     }
     shard.services.stats[service].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
 
+    var routeIndex: Int?
+    defer { if rules != nil { countRules(event, isError: isError, line, service: service, route: routeIndex) } }
+
     var path = Self.text(extractor, .path, line, &pathText)
     var method = Self.text(extractor, .method, line, &methodText)
     if path == nil || path!.count == 0, let request = extractor.requestLineParts(in: line) {
@@ -143,6 +157,7 @@ package struct SummarySink: LineSink, ~Copyable {
     if let path, path.count > 0 {
       RouteFolder.fold(method: method, path: path, into: &scratch)
       let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
+      routeIndex = route
       shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
     }
 
@@ -159,6 +174,59 @@ package struct SummarySink: LineSink, ~Copyable {
         scratch = Array(Self.noMessage.utf8)
       }
       scratch.withUnsafeBytes { shard.templates.add($0, timestamp: event.timestamp) }
+    }
+  }
+
+  /// Counts the event for business counters and into the buckets of every
+  /// rule accumulator whose filter it passes.
+  private mutating func countRules(
+    _ event: Event, isError: Bool, _ line: UnsafeRawBufferPointer, service: Int, route: Int?
+  ) {
+    let plan = rules!
+    let view = EventView(
+      event: event, isError: isError, line: line, captures: extractor.scanner.allCaptures,
+      found: extractor.scanner.found)
+    let minute = event.timestamp.map(Timestamp.minute(of:))
+    var matches: UInt64 = 0
+    for (index, predicate) in plan.counterPredicates.enumerated() where predicate.matches(view) {
+      matches |= 1 << UInt64(index)
+      let counter = plan.counters[index]
+      let value = counter.sum.flatMap { view.number($0.field) }
+      if let group = counter.groupBy {
+        view.withText(group.field) { shard.rules!.counters[index].add(minute: minute, value: value, group: $0) }
+      } else {
+        shard.rules!.counters[index].add(minute: minute, value: value, group: nil)
+      }
+    }
+    guard let timestamp = event.timestamp else {
+      shard.rules!.untimed &+= 1
+      return
+    }
+    if timestamp > newestInUnit {
+      newestInUnit = timestamp
+    } else if timestamp < newestInUnit &- plan.lateness {
+      shard.rules!.late &+= 1
+    }
+    if timestamp < shard.rules!.firstTimestamp { shard.rules!.firstTimestamp = timestamp }
+    if timestamp > shard.rules!.lastTimestamp { shard.rules!.lastTimestamp = timestamp }
+    let bucket = floorDiv(timestamp, plan.step)
+    for (index, accumulator) in plan.accumulators.enumerated() {
+      if let filter = accumulator.compiledFilter, !filter.matches(view) { continue }
+      let series: Int32
+      switch accumulator.scope {
+      case .overall:
+        series = shard.rules!.tables[index].series(scopeIndex: 0) { [] }
+      case .service:
+        series = shard.rules!.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
+      case .route:
+        guard let route else { continue }
+        series = shard.rules!.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
+      case .field(let field):
+        guard let id = view.withText(field.field, { $0.map { shard.rules!.tables[index].series(named: $0) } })
+        else { continue }
+        series = id
+      }
+      shard.rules!.tables[index].add(view, series: series, bucket: bucket, counterMatches: matches)
     }
   }
 

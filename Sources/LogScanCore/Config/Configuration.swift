@@ -16,8 +16,8 @@
 ///       patterns:                            # more tokens, by prefix
 ///         - { name: acme_token, prefix: "acme_", min_length: 24 }
 ///
-/// `rules` and `counters` are reserved for the features that will read
-/// them; anything else is an error.
+/// `alerting`, `rules` and `counters`: see Configuration+Rules.swift.
+/// Anything else is an error.
 package struct Configuration: Sendable, Equatable {
   package struct Source: Sendable, Equatable {
     /// A dotted path as written: "a.b" matches the key "a.b" and the nested
@@ -38,9 +38,16 @@ package struct Configuration: Sendable, Equatable {
   package var timestampUnit = ValueUnit.automatic
   /// A format to read every line with, or nil to detect.
   package var format: String?
-  /// Reserved sections present in the file (read by later features).
-  package var reservedSections: [String] = []
   package var redaction = RedactionSettings()
+  package var alerting = AlertingSettings()
+  /// Rules and counters of the file; built-in ones.
+  package var userRules: [Rule] = []
+  package var userCounters: [Counter] = []
+  package var builtinRules: [Rule] = []
+  package var builtinCounters: [Counter] = []
+  /// Key paths rules and counters read besides the canonical fields, bound
+  /// to `Field.extras` in this order.
+  package var extraFields: [String] = []
 
   package struct RedactionSettings: Sendable, Equatable {
     package var mode: RedactionMode?
@@ -51,20 +58,21 @@ package struct Configuration: Sendable, Equatable {
     package init() {}
   }
 
-  package init() {}
+  package init() { makeBuiltins() }
 
   package static func == (lhs: Configuration, rhs: Configuration) -> Bool {
     lhs.file == rhs.file && lhs.durationUnit == rhs.durationUnit && lhs.timestampUnit == rhs.timestampUnit
-      && lhs.format == rhs.format && lhs.redaction == rhs.redaction && lhs.fields.count == rhs.fields.count
+      && lhs.format == rhs.format && lhs.redaction == rhs.redaction && lhs.alerting == rhs.alerting
+      && lhs.userRules == rhs.userRules && lhs.userCounters == rhs.userCounters && lhs.extraFields == rhs.extraFields
+      && lhs.fields.count == rhs.fields.count
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.sources == $1.sources }
   }
 
-  package static let topLevelKeys = ["fields", "units", "format", "rules", "counters", "redaction"]
-  package static let reservedKeys = ["rules", "counters"]
+  package static let topLevelKeys = ["fields", "units", "format", "alerting", "rules", "counters", "redaction"]
   /// Field names a mapping may use (the canonical keys, and a few aliases).
   package static let fieldNames: [String: Field] = {
     var names: [String: Field] = [:]
-    for field in Field.allCases { names[field.canonicalKey] = field }
+    for field in Field.canonical { names[field.canonicalKey] = field }
     names["duration"] = .duration
     names["request_id"] = .requestId
     names["user_id"] = .userId
@@ -80,6 +88,7 @@ package struct Configuration: Sendable, Equatable {
   /// errors naming the file, line and key, with a suggestion.
   package init(_ root: ConfigNode, file: String) throws(ConfigError) {
     self.file = file
+    makeBuiltins()
     func fail(_ line: Int, _ problem: String, _ suggestion: String? = nil) -> ConfigError {
       ConfigError(file: file, line: line, problem: problem, suggestion: suggestion)
     }
@@ -100,6 +109,9 @@ package struct Configuration: Sendable, Equatable {
       return value
     }
 
+    var alertingNode: ConfigNode?
+    var rulesNode: ConfigNode?
+    var countersNode: ConfigNode?
     switch root {
     case .null:
       return
@@ -124,7 +136,7 @@ package struct Configuration: Sendable, Equatable {
               throw fail(
                 entry.line, "unknown field '\(entry.key)' in 'fields'",
                 didYouMean(entry.key, Array(Self.fieldNames.keys).sorted())
-                  ?? "Fields: " + Field.allCases.map(\.canonicalKey).joined(separator: ", "))
+                  ?? "Fields: " + Field.canonical.map(\.canonicalKey).joined(separator: ", "))
             }
             var sources: [Source] = []
             let items: [ConfigNode]
@@ -186,13 +198,21 @@ package struct Configuration: Sendable, Equatable {
           format = name
         case "redaction":
           redaction = try Self.redactionSettings(member.value, fail: fail, didYouMean: didYouMean)
+        case "alerting": alertingNode = member.value
+        case "rules": rulesNode = member.value
+        case "counters": countersNode = member.value
         default:
-          reservedSections.append(member.key)
+          preconditionFailure("Unhandled configuration section '\(member.key)'")
         }
       }
     default:
       throw fail(root.line, "a configuration file must be a mapping of sections, found \(root.typeName)")
     }
+    // Counters before rules (rules count them), the step before both.
+    let reader = SectionReader(fail: fail, didYouMean: didYouMean)
+    if let alertingNode { try readAlerting(alertingNode, reader) }
+    if let countersNode { try readCounters(countersNode, reader) }
+    if let rulesNode { try readRules(rulesNode, reader) }
   }
 
   private static func redactionSettings(
@@ -283,7 +303,7 @@ package struct Configuration: Sendable, Equatable {
 
   /// The keys the mapped fields add, strongest first, for every format.
   package var overrideKeys: [LogFormat.Key] {
-    var keys: [LogFormat.Key] = []
+    var keys: [LogFormat.Key] = extraKeys
     for (field, sources) in fields {
       for source in sources {
         let unit =
@@ -333,7 +353,11 @@ package struct Configuration: Sendable, Equatable {
     }
     out += "units:\n  duration: \(Self.unitName(durationUnit))\n  timestamp: \(Self.unitName(timestampUnit))\n"
     out += "format: \(format ?? "auto")\n"
-    for section in reservedSections { out += "# '\(section)' is present; it is read by a feature not built yet\n" }
+    out +=
+      "alerting:\n  step: \(Rule.durationText(alerting.step))\n  lateness: \(Rule.durationText(alerting.lateness))\n"
+    if !alerting.disabled.isEmpty { out += "  disable: [" + alerting.disabled.sorted().joined(separator: ", ") + "]\n" }
+    out += "# rules in force (see 'logscan rules --list' for every detail):\n"
+    for rule in rules { out += "#   \(rule.name): \(rule.expression)\n" }
     return out
   }
 

@@ -15,8 +15,15 @@ package enum Field: Int, CaseIterable, Sendable {
   /// An HTTP request line ("GET /path HTTP/1.1", nginx's $request): read
   /// into method and path when those are not given on their own.
   case requestLine
+  /// Slots for other keys that rules, counters and group-bys name
+  /// (`queue_depth`, `region`): bound by the configuration, read raw.
+  case extra0, extra1, extra2, extra3, extra4, extra5, extra6, extra7
 
   package static let count = Field.allCases.count
+  /// The slots a configuration may bind to keys of its choosing.
+  package static let extras: [Field] = [.extra0, .extra1, .extra2, .extra3, .extra4, .extra5, .extra6, .extra7]
+  /// The fields of the canonical event (every field but the extra slots).
+  package static let canonical: [Field] = allCases.filter { !extras.contains($0) }
 
   /// The key this field has in the canonical event shape (DESIGN.md).
   package var canonicalKey: String {
@@ -33,6 +40,8 @@ package enum Field: Int, CaseIterable, Sendable {
     case .path: return "path"
     case .message: return "message"
     case .requestLine: return "request"
+    case .extra0, .extra1, .extra2, .extra3, .extra4, .extra5, .extra6, .extra7:
+      return "extra\(rawValue - Field.extra0.rawValue)"
     }
   }
 }

@@ -61,6 +61,9 @@ package struct JSONScanner: ~Copyable {
   @inline(__always)
   package func capture(_ field: Field) -> Capture { captures[field.rawValue] }
 
+  /// The captures of the current line, by field (valid while the scanner is).
+  package var allCaptures: UnsafePointer<Capture> { UnsafePointer(captures) }
+
   /// The outcome of scanning one line.
   package enum Outcome: Equatable {
     case object

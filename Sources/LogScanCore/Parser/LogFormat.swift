@@ -160,7 +160,7 @@ extension LogFormat {
     LogFormat(
       name: "canonical", summary: "The canonical event of the playbooks (timestamp, service, duration_ms, ...)",
       source: "logscan's DESIGN.md",
-      keys: Field.allCases.filter { $0 != .requestLine }.map { field in
+      keys: Field.canonical.filter { $0 != .requestLine }.map { field in
         Key([field.canonicalKey], field, field == .duration ? .milliseconds : .automatic)
       },
       markers: [[["timestamp"], ["service"]], [["duration_ms"]], [["requestId"]], [["timestamp"], ["message"]]]),

@@ -22,6 +22,8 @@ package struct ScanOptions: Sendable {
   /// Redacts error messages before they are folded into templates (the
   /// report redacts every name again when it is built).
   package var redactor: Redactor = .standard
+  /// Alert rules and business counters to count events for; nil: none.
+  package var rules: RulePlan? = nil
 
   package init() {}
 }

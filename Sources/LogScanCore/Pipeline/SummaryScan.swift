@@ -5,6 +5,10 @@ package struct SummaryResult: Sendable {
   /// Malformed-line examples, with line numbers of their input.
   package var examples: [MalformedExample]
 
+  /// The rules evaluated over the merged buckets, when the scan had rules.
+  package var evaluation: RuleEvaluation?
+  package var rulePlan: RulePlan?
+
   package var errors: [ReaderError] { inputs.compactMap(\.error) }
 
   package init(shard: SummaryShard, inputs: [InputInfo], examples: [MalformedExample]) {
@@ -27,8 +31,9 @@ package enum SummaryScan {
     let limits = options.limits
     let audit = options.audit
     let redactor = options.redactor
+    let rules = options.rules
     let outcome = ScanPipeline.run(plan, options: options) {
-      SummarySink(formats: formats, limits: limits, redactor: redactor, audit: audit)
+      SummarySink(formats: formats, limits: limits, redactor: redactor, audit: audit, rules: rules)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
@@ -48,6 +53,11 @@ package enum SummaryScan {
         .map { (formats.names[$0.offset], $0.element) }
         .sorted { $0.lines != $1.lines ? $0.lines > $1.lines : $0.name < $1.name }
     }
-    return SummaryResult(shard: shard, inputs: inputs, examples: examples)
+    var result = SummaryResult(shard: shard, inputs: inputs, examples: examples)
+    if let rules, let ruleShard = shard.rules {
+      result.rulePlan = rules
+      result.evaluation = RuleEvaluator.evaluate(rules, ruleShard)
+    }
+    return result
   }
 }

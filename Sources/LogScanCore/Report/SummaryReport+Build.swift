@@ -67,6 +67,9 @@ extension SummaryReport {
       templatesFolded: templates.folded, distinctTemplates: templates.entries.count)
 
     if audited { audit = Self.audit(result, filter: filter) }
+    if let plan = result.rulePlan, let evaluation = result.evaluation, let rules = shard.rules {
+      alerts = AlertReport(plan: plan, shard: rules, evaluation: evaluation, filter: filter)
+    }
 
     for info in result.inputs {
       if let error = info.error { diagnostics.append(filter.filter(error.message)) }
@@ -113,6 +116,9 @@ extension SummaryReport {
     a.events != b.events ? a.events > b.events : a.name < b.name
   }
 
+  /// Prometheus' default histogram buckets, in seconds.
+  package static let durationBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
   static func scope(name: String, _ stats: ScopeStats) -> Scope {
     var latency: Latency?
     if let histogram = stats.latency, histogram.totalCount > 0 {
@@ -135,11 +141,19 @@ extension SummaryReport {
         partial: stats.perMinute.dropped > 0)
     }
     let hasTime = stats.firstTimestamp <= stats.lastTimestamp
-    return Scope(
+    var scope = Scope(
       name: name, events: stats.events, errors: stats.errors,
       errorRate: stats.events == 0 ? 0 : Double(stats.errors) / Double(stats.events),
       statusClasses: stats.statusClasses.named, latency: latency, throughput: throughput,
       firstSeen: hasTime ? Timestamp.format(stats.firstTimestamp) : nil,
       lastSeen: hasTime ? Timestamp.format(stats.lastTimestamp) : nil)
+    scope.statuses = stats.statusCounts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
+    if let histogram = stats.latency, histogram.totalCount > 0 {
+      scope.durationBuckets = Self.durationBounds.map { bound in
+        (bound, Int(histogram.count(within: 0...UInt64(bound * 1e9))))
+      }
+      scope.durationSumSeconds = stats.durationSum / 1e9
+    }
+    return scope
   }
 }

@@ -22,6 +22,8 @@ extension SummaryReport {
           ("distinctErrorTemplates", .int(truncation.distinctTemplates)),
         ])
       ),
+      ("alerts", alerts.map(\.json) ?? .null),
+      ("counters", alerts.map(\.countersJSON) ?? .null),
       ("audit", audit.map(\.json) ?? .null),
       ("diagnostics", .array(diagnostics.map { .string($0) })),
     ])

@@ -50,6 +50,17 @@ extension SummaryReport {
     if !topErrors.isEmpty {
       out += "## Top errors\n\n" + errorTable().markdown() + "\n"
     }
+    if let alerts {
+      out += "## Alerts\n\n"
+      if alerts.episodes.isEmpty {
+        out += "No rule fired (\(alerts.header)).\n\n"
+      } else {
+        out += "\(alerts.episodes.count) alerts (\(alerts.header)).\n\n" + alerts.episodeTable().markdown() + "\n"
+      }
+      for note in alerts.notes { out += "- \(note)\n" }
+      if !alerts.notes.isEmpty { out += "\n" }
+      if !alerts.counters.isEmpty { out += "## Counters\n\n" + alerts.counterTable().markdown() + "\n" }
+    }
     if let audit {
       out += "## Secrets and PII\n\n"
       if audit.findings == 0 {

@@ -35,6 +35,13 @@ extension SummaryReport {
       out += "\n" + style.bold("TOP ERRORS") + " (by message template)\n"
       out += errorTable().text()
     }
+    if let alerts {
+      out += "\n" + style.bold("ALERTS") + "\n" + alerts.text(style)
+      if !alerts.counters.isEmpty {
+        out += "\n" + style.bold("COUNTERS") + " (per minute and per hour in --format json)\n"
+        out += alerts.counterTable().text()
+      }
+    }
     if let audit {
       out += "\n" + style.bold("SECRETS AND PII") + " (redacted in all output)\n"
       out += audit.text(style)

@@ -59,6 +59,12 @@ package struct SummaryReport: Sendable {
     package var throughput: Throughput?
     package var firstSeen: String?
     package var lastSeen: String?
+    /// Events by exact HTTP status.
+    package var statuses: [(Int, Int)] = []
+    /// Durations at or below each bound (seconds), for histogram exposition;
+    /// within the histogram's 0.1%.
+    package var durationBuckets: [(le: Double, count: Int)] = []
+    package var durationSumSeconds = 0.0
   }
 
   package struct ErrorTemplate: Sendable {
@@ -112,6 +118,8 @@ package struct SummaryReport: Sendable {
   package var diagnostics: [String] = []
   /// Nil when the scan did not audit.
   package var audit: Audit?
+  /// Alerts and counters; nil when the scan had no rules.
+  package var alerts: AlertReport?
 }
 
 /// Every text that comes from the input passes through one of these before

@@ -1,0 +1,310 @@
+/// The numbers rules are evaluated on, for one part of the input: per
+/// accumulator, per series (a service, a route, a field value), per step
+/// bucket of event time, a row of slots. Mergeable: buckets of the same
+/// series and time add up whatever shard, file or core counted them, so
+/// evaluation after the merge does not depend on the split.
+package struct RuleShard: Sendable {
+  package var tables: [SeriesTable]
+  /// Events with no timestamp: counted, never in a window.
+  package var untimed = 0
+  /// Events more than the lateness allowance older than the newest event
+  /// read before them in the same input (see `LatenessTracker`).
+  package var late = 0
+  package var counters: [CounterTable]
+  /// The earliest and latest event time seen.
+  package var firstTimestamp = Int64.max
+  package var lastTimestamp = Int64.min
+
+  package init(plan: RulePlan, limits: SummaryLimits) {
+    tables = plan.accumulators.map { SeriesTable(accumulator: $0, maxSeries: limits.maxRuleSeries) }
+    counters = plan.counters.map { _ in CounterTable(maxGroups: limits.maxCounterGroups) }
+  }
+
+  package mutating func merge(_ other: RuleShard) {
+    for index in tables.indices { tables[index].merge(other.tables[index]) }
+    for index in counters.indices { counters[index].merge(other.counters[index]) }
+    untimed += other.untimed
+    late += other.late
+    firstTimestamp = min(firstTimestamp, other.firstTimestamp)
+    lastTimestamp = max(lastTimestamp, other.lastTimestamp)
+  }
+}
+
+/// Cells of one accumulator: (series, bucket) -> a row of slots.
+package struct SeriesTable: Sendable {
+  let accumulator: RulePlan.Accumulator
+  let maxSeries: Int
+  /// Series names: "" for the overall scope.
+  package private(set) var names = Interner()
+  /// The series of each summary scope index (services, routes), -1 unknown.
+  private var seriesOfScope: [Int32] = []
+  /// Per series, the bucket last written and its cell (logs are mostly in
+  /// time order, so most events skip the dictionary).
+  private var currentBucket: [Int64] = []
+  private var currentCell: [Int32] = []
+  private var cellOf: [CellKey: Int32] = [:]
+  package private(set) var keys: [CellKey] = []
+  /// Slots of every cell, `accumulator.slotCount` per cell.
+  package private(set) var values: [Double] = []
+  /// Quantile sketches, `accumulator.sketchCount` per cell.
+  package private(set) var sketches: [LogSketch] = []
+  /// Most recent error times, per cell when the accumulator keeps trails.
+  package private(set) var trails: [ErrorTrail] = []
+  /// Events of series beyond the cap, counted into "(other)".
+  package private(set) var folded = 0
+
+  package struct CellKey: Hashable, Sendable {
+    package var series: Int32
+    package var bucket: Int64
+  }
+
+  init(accumulator: RulePlan.Accumulator, maxSeries: Int) {
+    self.accumulator = accumulator
+    self.maxSeries = maxSeries
+  }
+
+  package var seriesCount: Int { names.count }
+  package func seriesName(_ id: Int) -> String { names.string(id) }
+  var slotCount: Int { accumulator.slotCount }
+
+  /// The series of a name (a service, a route, a field value).
+  @inline(__always)
+  mutating func series(named key: UnsafeRawBufferPointer) -> Int32 {
+    if let id = names.find(key) { return Int32(id) }
+    if names.count < maxSeries { return addSeries(key) }
+    folded &+= 1
+    return Array(ScopeTable.otherKey.utf8).withUnsafeBytes { other in
+      if let id = names.find(other) { return Int32(id) }
+      return addSeries(other)
+    }
+  }
+
+  /// The series of a summary scope index, named `name` when first seen.
+  @inline(__always)
+  mutating func series(scopeIndex: Int, name: () -> [UInt8]) -> Int32 {
+    if scopeIndex < seriesOfScope.count, seriesOfScope[scopeIndex] >= 0 { return seriesOfScope[scopeIndex] }
+    let id = name().withUnsafeBytes { series(named: $0) }
+    while seriesOfScope.count <= scopeIndex { seriesOfScope.append(-1) }
+    seriesOfScope[scopeIndex] = id
+    return id
+  }
+
+  private mutating func addSeries(_ key: UnsafeRawBufferPointer) -> Int32 {
+    let id = names.intern(key)
+    currentBucket.append(.min)
+    currentCell.append(-1)
+    return Int32(id)
+  }
+
+  /// The first slot of the cell of (series, bucket), made on first use.
+  @inline(__always)
+  mutating func cell(series: Int32, bucket: Int64) -> Int {
+    let s = Int(series)
+    if currentBucket[s] == bucket { return Int(currentCell[s]) }
+    let key = CellKey(series: series, bucket: bucket)
+    let cell: Int32
+    if let existing = cellOf[key] {
+      cell = existing
+    } else {
+      cell = addCell(key)
+    }
+    currentBucket[s] = bucket
+    currentCell[s] = cell
+    return Int(cell)
+  }
+
+  private mutating func addCell(_ key: CellKey) -> Int32 {
+    let cell = Int32(keys.count)
+    keys.append(key)
+    cellOf[key] = cell
+    for slot in 0..<accumulator.slotCount { values.append(Self.initial(slot, accumulator)) }
+    for _ in 0..<accumulator.sketchCount { sketches.append(LogSketch()) }
+    if accumulator.trail { trails.append(ErrorTrail()) }
+    return cell
+  }
+
+  /// Slots start at 0, except each field's max (-inf) and min (+inf).
+  static func initial(_ slot: Int, _ accumulator: RulePlan.Accumulator) -> Double {
+    for field in accumulator.fields {
+      if slot == field.base + 2 { return -.infinity }
+      if slot == field.base + 3 { return .infinity }
+    }
+    return 0
+  }
+
+  /// Counts one event into its cell.
+  @inline(__always)
+  mutating func add(_ view: EventView, series: Int32, bucket: Int64, counterMatches: UInt64) {
+    let cell = cell(series: series, bucket: bucket)
+    let base = cell &* accumulator.slotCount
+    values.withUnsafeMutableBufferPointer { slots in
+      slots[base] += 1
+      if view.isError { slots[base + 1] += 1 }
+      for (position, counter) in accumulator.counters.enumerated() where counterMatches & (1 << UInt64(counter)) != 0 {
+        slots[base + 2 + position] += 1
+      }
+      for field in accumulator.fields {
+        guard let value = view.number(field.field.field) else { continue }
+        let at = base + field.base
+        slots[at] += 1
+        slots[at + 1] += value
+        if value > slots[at + 2] { slots[at + 2] = value }
+        if value < slots[at + 3] { slots[at + 3] = value }
+        for threshold in field.thresholds {
+          if value <= threshold.value {
+            slots[base + threshold.slot] += 1
+            if value < threshold.value { slots[base + threshold.slot + 1] += 1 }
+          }
+        }
+        if let sketch = field.sketch { sketches[cell &* accumulator.sketchCount &+ sketch].add(value) }
+      }
+    }
+    if accumulator.trail, let timestamp = view.event.timestamp {
+      trails[cell].add(timestamp, isError: view.isError)
+    }
+  }
+
+  mutating func merge(_ other: SeriesTable) {
+    var mapped: [Int32] = []
+    for id in 0..<other.names.count {
+      mapped.append(Array(other.names.key(id)).withUnsafeBytes { series(named: $0) })
+    }
+    for (cell, key) in other.keys.enumerated() {
+      let mine = self.cell(series: mapped[Int(key.series)], bucket: key.bucket)
+      let (a, b) = (mine * slotCount, cell * slotCount)
+      for slot in 0..<slotCount {
+        values[a + slot] = Self.combine(slot, values[a + slot], other.values[b + slot], accumulator)
+      }
+      for sketch in 0..<accumulator.sketchCount {
+        sketches[mine * accumulator.sketchCount + sketch].merge(other.sketches[cell * accumulator.sketchCount + sketch])
+      }
+      if accumulator.trail { trails[mine].merge(other.trails[cell]) }
+    }
+    folded += other.folded
+  }
+
+  static func combine(_ slot: Int, _ a: Double, _ b: Double, _ accumulator: RulePlan.Accumulator) -> Double {
+    for field in accumulator.fields {
+      if slot == field.base + 2 { return max(a, b) }
+      if slot == field.base + 3 { return min(a, b) }
+    }
+    return a + b
+  }
+
+  /// The cells of one series, by bucket.
+  package func cells(of series: Int) -> [Int64: Int] {
+    var result: [Int64: Int] = [:]
+    for (cell, key) in keys.enumerated() where Int(key.series) == series { result[key.bucket] = cell }
+    return result
+  }
+
+  package func value(cell: Int, slot: Int) -> Double { values[cell * slotCount + slot] }
+  package func sketch(cell: Int, _ index: Int) -> LogSketch { sketches[cell * accumulator.sketchCount + index] }
+  package func trail(cell: Int) -> ErrorTrail { trails[cell] }
+}
+
+/// A histogram of values in logarithmic buckets, 32 per power of two
+/// (a bucket is at most 3.2% wide): what a windowed quantile's *value* is
+/// read from. Whether a quantile is above a threshold is decided exactly,
+/// from counts (see `RuleEvaluator`).
+package struct LogSketch: Sendable {
+  private var first: Int32 = 0
+  private var counts: [UInt32] = []
+  /// Values of zero or below.
+  private var nonPositive: UInt32 = 0
+
+  package init() {}
+
+  @inline(__always)
+  static func index(_ value: Double) -> Int32 { Int32(truncatingIfNeeded: value.bitPattern >> 47) }
+  static func lowerBound(_ index: Int32) -> Double { Double(bitPattern: UInt64(index) << 47) }
+
+  @inline(__always)
+  package mutating func add(_ value: Double, count: UInt32 = 1) {
+    guard value > 0, value.isFinite else {
+      nonPositive &+= count
+      return
+    }
+    let index = Self.index(value)
+    if counts.isEmpty {
+      first = index
+      counts = [count]
+      return
+    }
+    if index < first {
+      counts.insert(contentsOf: [UInt32](repeating: 0, count: Int(first - index)), at: 0)
+      first = index
+    } else if Int(index - first) >= counts.count {
+      counts.append(contentsOf: [UInt32](repeating: 0, count: Int(index - first) - counts.count + 1))
+    }
+    counts[Int(index - first)] &+= count
+  }
+
+  package mutating func merge(_ other: LogSketch) {
+    nonPositive &+= other.nonPositive
+    for (offset, count) in other.counts.enumerated() where count > 0 {
+      add(Self.lowerBound(other.first + Int32(offset)), count: count)
+    }
+  }
+
+  package var total: Int { Int(nonPositive) + counts.reduce(0) { $0 + Int($1) } }
+
+  /// The bucket holding the value of rank `rank` (1-based): its bounds, or
+  /// (0, 0) when that value is zero or below.
+  package func bucket(ofRank rank: Int) -> (low: Double, high: Double)? {
+    var seen = Int(nonPositive)
+    if rank <= seen { return (0, 0) }
+    for (offset, count) in counts.enumerated() {
+      seen += Int(count)
+      if rank <= seen {
+        let index = first + Int32(offset)
+        return (Self.lowerBound(index), Self.lowerBound(index + 1))
+      }
+    }
+    return nil
+  }
+}
+
+/// The most recent error events of a cell after its last non-error event:
+/// enough to count errors in a row across cells and shards.
+package struct ErrorTrail: Sendable {
+  package static let cap = 64
+  /// The latest non-error event's time.
+  package private(set) var lastOK = Int64.min
+  /// Times of error events after `lastOK`, the latest `cap` of them.
+  package private(set) var errors: [Int64] = []
+  /// Errors after `lastOK` (the list keeps at most `cap`).
+  package private(set) var errorCount = 0
+
+  mutating func add(_ timestamp: Int64, isError: Bool) {
+    if isError {
+      guard timestamp > lastOK else { return }
+      errors.append(timestamp)
+      errorCount += 1
+      if errors.count > 2 * Self.cap { trim() }
+    } else if timestamp > lastOK {
+      lastOK = timestamp
+      errors.removeAll { $0 <= timestamp }
+      errorCount = errors.count
+    }
+  }
+
+  private mutating func trim() {
+    errors.sort(by: >)
+    errors.removeLast(errors.count - Self.cap)
+  }
+
+  mutating func merge(_ other: ErrorTrail) {
+    let wasCapped = errorCount > errors.count || other.errorCount > other.errors.count
+    lastOK = max(lastOK, other.lastOK)
+    errors = (errors + other.errors).filter { $0 > lastOK }
+    errorCount = errors.count
+    if errors.count > Self.cap { trim() }
+    // A capped trail lost older errors: the count stays at least the cap.
+    if wasCapped { errorCount = max(errorCount, Self.cap) }
+  }
+
+  /// Errors in a row at the end of the cell, and whether the cell had a
+  /// non-error event (the run stops there).
+  package var run: (count: Int, stopped: Bool) { (min(errorCount, Self.cap), lastOK != .min) }
+}
