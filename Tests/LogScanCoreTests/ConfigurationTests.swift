@@ -62,10 +62,162 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
     }
   }
 
-  @Test func reservedSectionsAreAcceptedForLaterFeatures() throws {
-    let configuration = try Configuration(mapping([("rules", mapping([])), ("counters", mapping([]))]), file: "c.yml")
-    #expect(configuration.reservedSections == ["rules", "counters"])
-    #expect(configuration.yaml.contains("'rules' is present"))
+  @Test func readsRulesCountersAndAlerting() throws {
+    let root = mapping([
+      ("alerting", mapping([("step", scalar("30s")), ("disable", sequence([scalar("availability")]))])),
+      (
+        "rules",
+        sequence([
+          mapping([
+            ("name", scalar("checkout")), ("severity", scalar("critical")), ("expr", scalar("error_rate > 2%")),
+            ("scope", scalar("region")), ("window", scalar("90s")), ("for", scalar("1m")),
+            ("resolve", scalar("1%")), ("min_samples", scalar("50")),
+            ("where", mapping([("path", mapping([("prefix", scalar("/api/checkout"))]))])),
+          ])
+        ])
+      ),
+      (
+        "counters",
+        sequence([
+          mapping([
+            ("name", scalar("revenue")), ("where", mapping([("action", scalar("order_completed"))])),
+            ("by", scalar("currency")), ("sum", scalar("amount")),
+          ])
+        ])
+      ),
+    ])
+    let configuration = try Configuration(root, file: "c.yml")
+    #expect(configuration.alerting.step == 30_000_000_000)
+    #expect(!configuration.rules.contains { $0.name == "availability" })
+    let rule = try #require(configuration.rules.last)
+    #expect(rule.name == "checkout" && rule.severity == .critical && rule.metric == .errorRate)
+    #expect(rule.condition == .greater(0.02) && rule.resolveThreshold == 0.01)
+    #expect(rule.window == 90_000_000_000 && rule.forDuration == 60_000_000_000 && rule.minSamples == 50)
+    #expect(rule.filter?.description == "path starts with /api/checkout")
+    guard case .field(let region) = rule.scope else {
+      Issue.record("scope is \(rule.scope)")
+      return
+    }
+    // Extra fields take slots after the built-ins' (queue_depth, db_pool_usage).
+    #expect(configuration.extraFields == ["queue_depth", "db_pool_usage", "currency", "amount", "region"])
+    #expect(region.field == .extra4)
+    let counter = try #require(configuration.counters.last)
+    #expect(counter.groupBy?.field == .extra2 && counter.sum?.field == .extra3)
+    #expect(configuration.overrideKeys.contains { $0.path == ["region"] && $0.field == .extra4 })
+  }
+
+  @Test(arguments: [
+    (
+      mapping([
+        ("rules", sequence([mapping([("name", scalar("x", 2)), ("expr", scalar("p99(duration) > 1s", 3))], line: 2)]))
+      ]),
+      "c.yml:2: rule 'x' needs a 'window' (e.g. 5m)"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [("name", scalar("x", 2)), ("expr", scalar("eror_rate > 1%", 3)), ("window", scalar("5m", 4))], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:3: rule 'x': unknown metric 'eror_rate'. Did you mean 'error_rate'?"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [("name", scalar("x", 2)), ("expr", scalar("error_rate >> 1%", 3)), ("window", scalar("5m", 4))], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:3: rule 'x': '> 1%' is not a number"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [("name", scalar("x", 2)), ("expr", scalar("error_rate > 1%", 3)), ("window", scalar("90s", 4))], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:4: the window of rule 'x' must be a whole number of steps (the step is 1m)"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [
+                ("name", scalar("x", 2)), ("expr", scalar("error_rate > 1%", 3)), ("window", scalar("5m", 4)),
+                ("resolve", scalar("2%", 5)),
+              ], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:5: rule 'x': 'resolve' must be on the quiet side of the threshold (at or below it for '>', at or above it for '<')"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [("name", scalar("x", 2)), ("expr", scalar("rate(sigups) > 1", 3)), ("window", scalar("5m", 4))], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:3: rule 'x' counts 'sigups', which is not a counter. Did you mean 'signups'?"
+    ),
+    (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [
+                ("name", scalar("x", 2)), ("expr", scalar("error_rate > 1%", 3)), ("window", scalar("5m", 4)),
+                ("severity", scalar("page", 5)),
+              ], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:5: unknown severity 'page'. Use info, warning or critical."
+    ),
+    (
+      mapping([("alerting", mapping([("disable", sequence([scalar("high_eror_rate", 2)], line: 2))], line: 2))]),
+      "c.yml:2: 'high_eror_rate' is not a built-in rule. Did you mean 'high_error_rate'?"
+    ),
+    (
+      mapping([
+        (
+          "counters",
+          sequence([
+            mapping(
+              [
+                ("name", scalar("x", 2)),
+                ("where", mapping([("action", mapping([("prefx", scalar("a"))], line: 3))], line: 3)),
+              ], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:2: counter 'x': unknown test 'prefx' on 'action'; did you mean 'prefix'?"
+    ),
+  ])
+  func ruleMistakesNameTheLine(root: ConfigNode, message: String) {
+    do {
+      _ = try Configuration(root, file: "c.yml")
+      Issue.record("accepted: \(message)")
+    } catch {
+      #expect(error.message == message)
+    }
   }
 
   @Test func redactionSection() throws {

@@ -31,8 +31,11 @@ package struct SummarySink: LineSink, ~Copyable {
 
   /// Alert rules and counters, when the scan has any.
   private let rules: RulePlan?
-  /// The newest event time of the current unit, for lateness.
+  /// The newest event time of the current unit, for lateness, and its
+  /// oldest events that were not late (see `RuleShard.UnitEdge`).
   private var newestInUnit = Int64.min
+  private var oldestInUnit: [Int64] = []
+  private var oldestLimit = Int64.max
 
   package init(
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
@@ -53,10 +56,24 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Starts counting the lines of another work unit.
   package mutating func begin(input: Int, unit: Int) {
     flushFormatTally()
+    flushEdge()
     self.input = input
     self.unit = unit
     examplesInUnit = 0
+  }
+
+  /// Hands the unit's lateness edge to the shard.
+  mutating func flushEdge() {
+    if rules != nil && newestInUnit != .min {
+      oldestInUnit.sort()
+      shard.rules!.edges.append(
+        RuleShard.UnitEdge(
+          input: input, unit: unit, newest: newestInUnit,
+          oldest: Array(oldestInUnit.prefix(RuleShard.UnitEdge.kept))))
+    }
     newestInUnit = .min
+    oldestInUnit.removeAll(keepingCapacity: true)
+    oldestLimit = .max
   }
 
   mutating func flushFormatTally() {
@@ -202,10 +219,18 @@ package struct SummarySink: LineSink, ~Copyable {
       shard.rules!.untimed &+= 1
       return
     }
-    if timestamp > newestInUnit {
-      newestInUnit = timestamp
-    } else if timestamp < newestInUnit &- plan.lateness {
+    if newestInUnit != .min && timestamp < newestInUnit &- plan.lateness {
       shard.rules!.late &+= 1
+    } else {
+      if timestamp > newestInUnit { newestInUnit = timestamp }
+      if timestamp < oldestLimit {
+        oldestInUnit.append(timestamp)
+        if oldestInUnit.count >= 2 * RuleShard.UnitEdge.kept {
+          oldestInUnit.sort()
+          oldestInUnit.removeLast(oldestInUnit.count - RuleShard.UnitEdge.kept)
+          oldestLimit = oldestInUnit.last!
+        }
+      }
     }
     if timestamp < shard.rules!.firstTimestamp { shard.rules!.firstTimestamp = timestamp }
     if timestamp > shard.rules!.lastTimestamp { shard.rules!.lastTimestamp = timestamp }

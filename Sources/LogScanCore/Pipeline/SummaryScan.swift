@@ -21,6 +21,7 @@ package struct SummaryResult: Sendable {
 extension SummarySink: ScanSink {
   package consuming func finish() -> SummaryShard {
     flushFormatTally()
+    flushEdge()
     return shard
   }
 }
@@ -54,7 +55,9 @@ package enum SummaryScan {
         .sorted { $0.lines != $1.lines ? $0.lines > $1.lines : $0.name < $1.name }
     }
     var result = SummaryResult(shard: shard, inputs: inputs, examples: examples)
-    if let rules, let ruleShard = shard.rules {
+    if let rules, var ruleShard = shard.rules {
+      ruleShard.settleLateness(allowance: rules.lateness)
+      result.shard.rules = ruleShard
       result.rulePlan = rules
       result.evaluation = RuleEvaluator.evaluate(rules, ruleShard)
     }

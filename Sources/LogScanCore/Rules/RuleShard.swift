@@ -14,6 +14,34 @@ package struct RuleShard: Sendable {
   /// The earliest and latest event time seen.
   package var firstTimestamp = Int64.max
   package var lastTimestamp = Int64.min
+  /// What lateness at the start of each work unit needs from the units
+  /// before it (see `settleLateness`).
+  package var edges: [UnitEdge] = []
+
+  /// One work unit's newest event time and its oldest events that were not
+  /// late within the unit: those are late if an earlier unit of the same
+  /// input had an event more than the allowance newer.
+  package struct UnitEdge: Sendable {
+    package var input: Int
+    package var unit: Int
+    package var newest: Int64
+    /// The oldest such times, at most `UnitEdge.kept`.
+    package var oldest: [Int64]
+    package static let kept = 1024
+  }
+
+  /// Counts the events that are late only against earlier units of their
+  /// input, so the count does not depend on how inputs were split.
+  package mutating func settleLateness(allowance: Int64) {
+    var newest: [Int: Int64] = [:]
+    for edge in edges.sorted(by: { $0.unit < $1.unit }) {
+      if let before = newest[edge.input] {
+        late += edge.oldest.filter { $0 < before &- allowance }.count
+      }
+      newest[edge.input] = max(newest[edge.input] ?? .min, edge.newest)
+    }
+    edges = []
+  }
 
   package init(plan: RulePlan, limits: SummaryLimits) {
     tables = plan.accumulators.map { SeriesTable(accumulator: $0, maxSeries: limits.maxRuleSeries) }
@@ -25,6 +53,7 @@ package struct RuleShard: Sendable {
     for index in counters.indices { counters[index].merge(other.counters[index]) }
     untimed += other.untimed
     late += other.late
+    edges += other.edges
     firstTimestamp = min(firstTimestamp, other.firstTimestamp)
     lastTimestamp = max(lastTimestamp, other.lastTimestamp)
   }

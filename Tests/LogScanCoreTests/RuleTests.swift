@@ -1,0 +1,213 @@
+import Foundation
+import LogScanCore
+import Testing
+
+/// A canonical event line at 10:00 + `seconds` (may be over an hour).
+private func line(_ seconds: Int, service: String = "api", status: Int = 200, ms: Double = 20, extra: String = "")
+  -> String
+{
+  let stamp = Timestamp.format(Int64(1_770_458_400 + seconds) * 1_000_000_000)
+  return "{\"timestamp\":\"\(stamp)\",\"service\":\"\(service)\",\"status\":\(status),\"duration_ms\":\(ms)"
+    + extra + ",\"message\":\"m\"}\n"
+}
+
+/// Evaluates `rules` (built-ins off unless named) over `text`, split into
+/// as many files as `parts` says.
+private func evaluate(
+  _ text: String, rules: [Rule], counters: [Counter] = [], parts: Int = 1, lateness: Int64 = 60_000_000_000,
+  pieceBytes: Int64? = nil
+) -> (RuleEvaluation, RuleShard) {
+  let directory = makeTemporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+  var paths: [String] = []
+  let size = (lines.count + parts - 1) / parts
+  for part in 0..<parts {
+    let slice = lines.dropFirst(part * size).prefix(size)
+    paths.append(
+      writeTemporaryFile(Array((slice.joined(separator: "\n") + "\n").utf8), name: "p\(part).jsonl", in: directory))
+  }
+  let plan = RulePlan(rules: rules, counters: counters, lateness: lateness)
+  let result = summarize(paths) { options in
+    options.rules = plan
+    options.jobs = max(parts, pieceBytes == nil ? 1 : 2)
+    if let pieceBytes {
+      options.splitThreshold = pieceBytes
+      options.maxPieceSize = pieceBytes
+    }
+  }
+  return (result.evaluation!, result.shard.rules!)
+}
+
+private func transitions(_ evaluation: RuleEvaluation, _ rules: [Rule]) -> [String] {
+  evaluation.transitions.map { t in
+    let minutes = (t.at / 1_000_000_000 - 1_770_458_400) / 60
+    return "\(rules[t.rule].name) \(t.series ?? "-") \(t.state.rawValue) +\(minutes)m"
+  }
+}
+
+private func rule(_ name: String, _ expression: String, window: String = "5m", scope: RuleScope = .service) throws
+  -> Rule
+{
+  var extras: [String] = []
+  let (metric, baseline, condition) = try RuleSyntax.expression(expression) { name throws(RuleSyntaxError) in
+    if let field = Configuration.fieldNames[name] { return FieldRef(field, name: name) }
+    extras.append(name)
+    return FieldRef(Field.extras[extras.count - 1], name: name)
+  }
+  var rule = Rule(
+    name: name, severity: .warning, scope: scope, metric: metric, condition: condition,
+    window: try RuleSyntax.duration(window))
+  rule.baseline = baseline
+  return rule
+}
+
+@Suite struct RuleTests {
+  @Test func expressionsParse() throws {
+    let resolve: RuleSyntax.FieldResolver = { name throws(RuleSyntaxError) in
+      FieldRef(Configuration.fieldNames[name] ?? .extra0, name: name)
+    }
+    let p99 = try RuleSyntax.expression("p99(duration) > 1s", resolve: resolve)
+    #expect(p99.metric == .quantile(0.99, FieldRef(.duration, name: "duration")) && p99.condition == .greater(1e9))
+    #expect(try RuleSyntax.expression("p95 > 400", resolve: resolve).condition == .greater(400e6))
+    #expect(try RuleSyntax.expression("error_rate>=1.5%", resolve: resolve).condition == .greaterOrEqual(0.015))
+    #expect(try RuleSyntax.expression("availability < 99.5%", resolve: resolve).condition == .less(0.995))
+    let gauge = try RuleSyntax.expression("avg(db_pool_usage) > 0.8", resolve: resolve)
+    #expect(gauge.metric == .average(FieldRef(.extra0, name: "db_pool_usage")) && gauge.condition == .greater(0.8))
+    let anomaly = try RuleSyntax.expression("rate(requests) / baseline(1h) outside 0.333..3x", resolve: resolve)
+    #expect(anomaly.metric == .rate(nil) && anomaly.baseline == 3_600_000_000_000)
+    #expect(anomaly.condition == .outside(0.333, 3))
+    #expect(try RuleSyntax.expression("p99.9(duration) > 2s", resolve: resolve).metric.description == "p99.9(duration)")
+    #expect(try RuleSyntax.expression("count(signups) < 10", resolve: resolve).metric == .count("signups"))
+    for bad in ["p99(duration) 1s", "error_rate > lots", "rate(requests) / basline(1h) > 3", "max(queue) outside 5"] {
+      #expect(throws: RuleSyntaxError.self, "\(bad)") { try RuleSyntax.expression(bad, resolve: resolve) }
+    }
+    #expect(try RuleSyntax.duration("90s") == 90_000_000_000)
+    #expect(try RuleSyntax.duration("1d") == 86_400_000_000_000)
+    #expect(throws: RuleSyntaxError.self) { try RuleSyntax.duration("5 minutes") }
+  }
+
+  /// Every built-in rule parses, and each has the threshold DESIGN.md gives.
+  @Test func builtinsHaveTheDesignThresholds() throws {
+    let rules = Configuration().rules
+    func find(_ name: String) -> Rule { rules.first { $0.name == name }! }
+    #expect(rules.count == BuiltinRules.names.count)
+    #expect(find("high_error_rate").expression == "error_rate > 1%")
+    #expect(find("rollback_error_rate").expression == "error_rate > 5%")
+    #expect(find("rollback_error_rate").forDuration == 300_000_000_000)
+    #expect(find("high_latency_p99").expression == "p99(duration) > 1s")
+    #expect(find("rollback_latency_p99").expression == "p99(duration) > 2s")
+    #expect(find("latency_budget_p50").expression == "p50(duration) > 100ms")
+    #expect(find("latency_budget_p95").expression == "p95(duration) > 400ms")
+    #expect(
+      find("availability").expression == "availability < 99.5%" && find("availability").window == 86_400_000_000_000)
+    #expect(find("throughput_anomaly").expression == "rate(requests) / baseline(1h) outside 0.333..3")
+    #expect(find("queue_depth").expression == "max(queue_depth) > 1000")
+    #expect(find("db_pool").expression == "avg(db_pool_usage) > 0.8")
+    #expect(find("db_slow_query").expression == "max(duration) > 500ms")
+    #expect(find("llm_failure_rate").expression == "error_rate > 5%")
+    #expect(find("llm_slow_response").expression == "max(duration) > 30s")
+    #expect(find("service_down").expression == "consecutive_errors >= 3")
+  }
+
+  /// 100 events a minute for 70 minutes, then 10 a minute. The window at t is
+  /// [t-5m, t), the baseline the hour before it. At +74m the window has
+  /// 100+40 = 140 events in 300 s against 6000 in 3600 s: 0.28x, below 1/3.
+  /// (At +73m: 230, 0.46x.) Before +65m the baseline is not wholly inside the
+  /// input: no evaluation is true.
+  @Test func throughputAgainstTheTrailingBaseline() throws {
+    var text = ""
+    for minute in 0..<80 {
+      let perMinute = minute < 70 ? 100 : 10
+      for k in 0..<perMinute { text += line(minute * 60 + k * 60 / perMinute) }
+    }
+    let anomaly = Configuration().rules.first { $0.name == "throughput_anomaly" }!
+    let (evaluation, _) = evaluate(text, rules: [anomaly])
+    #expect(transitions(evaluation, [anomaly]) == ["throughput_anomaly - firing +74m"])
+    let episode = try #require(evaluation.episodes.first)
+    #expect(abs(episode.peak - 0.3 * 60 / 300 / (6000.0 / 3600)) < 0.05 || episode.peak < 0.333)
+  }
+
+  /// Events out of order inside the allowance land in their bucket; those
+  /// beyond it are counted late (and still land in their bucket).
+  @Test func lateEventsAreCountedNotDropped() throws {
+    // Minute 0: 30 ok; minute 1: 30 ok; then 30 failed events of minute 0
+    // arrive after minute 1 (up to 119 s late).
+    var text = ""
+    for k in 0..<30 { text += line(k * 2) }
+    for k in 0..<30 { text += line(60 + k * 2) }
+    for k in 0..<30 { text += line(k * 2, status: 503) }
+    let errors = try rule("errors", "error_rate > 20%", window: "1m")
+    let (evaluation, shard) = evaluate(text, rules: [errors])
+    // Minute 0 holds 30 failed of 60: 50% at +1m; minute 1 is clean.
+    #expect(transitions(evaluation, [errors]) == ["errors api firing +1m", "errors api resolved +2m"])
+    // Late: older than the newest (minute 1's last, 118 s) minus 60 s, so
+    // the events at 0...56 s (the one at 58 s is just inside).
+    #expect(shard.late == 29)
+    let relaxed = evaluate(text, rules: [errors], lateness: 120_000_000_000).1
+    #expect(relaxed.late == 0)
+    // Cut into pieces of a few lines (two cores): the same late events.
+    for bytes: Int64 in [300, 1000, 2500] {
+      let (pieces, split) = evaluate(text, rules: [errors], pieceBytes: bytes)
+      #expect(split.late == 29, "pieces of \(bytes) bytes")
+      #expect(transitions(pieces, [errors]) == transitions(evaluation, [errors]))
+    }
+  }
+
+  /// Health checks fail 3 times in a row across a file boundary: the run
+  /// is counted over both files whichever order they are read in.
+  @Test func consecutiveErrorsSpanFilesAndBuckets() throws {
+    var text = ""
+    for minute in 0..<10 {
+      let failed = minute == 4 || minute == 5 || minute == 6
+      text += line(minute * 60 + 30, service: "probe", status: failed ? 503 : 200, extra: ",\"path\":\"/health\"")
+    }
+    var down = try rule("down", "consecutive_errors >= 3", window: "15m")
+    down.filter = .equals(FieldRef(.path, name: "path"), ["/health"])
+    for parts in [1, 2, 3] {
+      let (evaluation, _) = evaluate(text, rules: [down], parts: parts)
+      #expect(
+        transitions(evaluation, [down]) == ["down probe firing +7m", "down probe resolved +8m"], "\(parts) files")
+    }
+  }
+
+  /// Counters: predicates, groups, sums; a counter in a rule.
+  @Test func countersCountAndFeedRules() throws {
+    var text = ""
+    for k in 0..<120 {
+      let action = k % 3 == 0 ? "order_completed" : "view"
+      text += line(
+        k, ms: 5, extra: ",\"action\":\"\(action)\",\"currency\":\"\(k % 2 == 0 ? "EUR" : "USD")\",\"amount\":\(k)")
+    }
+    let action = FieldRef(.action, name: "action")
+    var revenue = Counter(name: "revenue", predicate: .equals(action, ["order_completed"]))
+    revenue.groupBy = FieldRef(.extra0, name: "currency")
+    revenue.sum = FieldRef(.extra1, name: "amount")
+    // The extra fields must be bound: go through a configuration.
+    var configuration = Configuration()
+    configuration.extraFields = ["currency", "amount"]
+    configuration.userCounters = [revenue]
+    configuration.alerting.disabled = ["all"]
+    var orders = try rule("orders", "count(revenue) >= 20", window: "1m", scope: .overall)
+    orders.metric = .count("revenue")
+    configuration.userRules = [orders]
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = writeTemporaryFile(Array(text.utf8), in: directory)
+    let result = summarize([path]) { options in
+      options.rules = configuration.rulePlan
+      options.formats = configuration.formatCatalog
+    }
+    let shard = try #require(result.shard.rules)
+    let index = configuration.counters.firstIndex { $0.name == "revenue" }!
+    let table = shard.counters[index]
+    #expect(table.total.count == 40)
+    #expect(table.total.sum == Double(stride(from: 0, to: 120, by: 3).reduce(0, +)))
+    let groups = Dictionary(
+      uniqueKeysWithValues: (0..<table.groups.count).map { (table.groups.string($0), table.groupFigures[$0].count) })
+    #expect(groups == ["EUR": 20, "USD": 20])
+    #expect(table.allMinutes().values.map(\.count).sorted() == [20, 20])
+    let evaluation = try #require(result.evaluation)
+    #expect(transitions(evaluation, configuration.rules) == ["orders - firing +1m"])
+  }
+}
