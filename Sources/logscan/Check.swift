@@ -53,8 +53,12 @@ struct Check: ParsableCommand {
       if report.lines.parsed == 0 { Output.warn("no events were read: nothing was checked") }
       try OutputTarget(path: nil).write(text)
     }
+    // A rule that fired fails the gate even when part of the input was bad.
+    if !fired.isEmpty {
+      for error in result.errors { Output.warn(error.message) }
+      throw ExitStatus.checkFailed
+    }
     try input.finish(result.errors)
-    if !fired.isEmpty { throw ExitStatus.checkFailed }
   }
 }
 

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct SummaryCommandTests {
   // The golden files were checked against Benchmarks/verify.py, an
-  // independent computation in Python (see `independentComputationAgrees`).
+  // independent computation in Python (see `independentComputationAgrees`);
+  // their alerts against Benchmarks/rules_reference.py (RulesCommandTests).
   @Test func jsonReportMatchesGolden() throws {
     let result = try run(["summary", "--format", "json", "fixtures/app.jsonl"])
     #expect(result.status == 0)

@@ -13,6 +13,9 @@ package struct SummaryLimits: Sendable {
   package var maxRuleSeries = 1000
   /// Groups per business counter.
   package var maxCounterGroups = 1000
+  /// (Series, step) cells of the rules per shard, over all accumulators:
+  /// a month of minutes for 20 series is 864,000.
+  package var maxRuleCells = 2_000_000
 
   package init() {}
 }

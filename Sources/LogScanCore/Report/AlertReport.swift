@@ -72,6 +72,8 @@ package struct AlertReport: Sendable {
   package var counters: [CounterSummary] = []
   /// Series turned into "(other)" because a scope had too many values.
   package var seriesFolded = 0
+  /// Events in no rule's window because the rules' cells ran out.
+  package var cellsDropped = 0
 
   /// The most severe episode's severity, nil when none fired.
   package var worstSeverity: Severity? { episodes.map(\.severity).max() }
@@ -83,6 +85,7 @@ package struct AlertReport: Sendable {
     late = shard.late
     untimed = shard.untimed
     seriesFolded = shard.tables.reduce(0) { $0 + $1.folded }
+    cellsDropped = shard.tables.map(\.dropped).max() ?? 0
     func scope(_ rule: Rule, _ series: String?) -> [(String, String)] {
       guard let label = rule.scope.label, let series else { return [] }
       return [(label, filter.filter(series))]
@@ -164,9 +167,15 @@ package struct AlertReport: Sendable {
   package var notes: [String] {
     var notes: [String] = []
     if late > 0 {
-      notes.append("\(Format.count(late)) events arrived later than the lateness allowance (counted in their window)")
+      notes.append(
+        "\(Format.count(late)) event\(late == 1 ? "" : "s") arrived later than the lateness allowance "
+          + "(counted in \(late == 1 ? "its" : "their") window)")
     }
-    if untimed > 0 { notes.append("\(Format.count(untimed)) events had no timestamp and are in no window") }
+    if untimed > 0 {
+      notes.append(
+        "\(Format.count(untimed)) event\(untimed == 1 ? " had" : "s had") no timestamp and \(untimed == 1 ? "is" : "are") in no window"
+      )
+    }
     if seriesFolded > 0 {
       notes.append("\(Format.count(seriesFolded)) events of scopes beyond the cap went to (other)")
     }

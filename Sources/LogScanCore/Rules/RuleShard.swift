@@ -44,7 +44,10 @@ package struct RuleShard: Sendable {
   }
 
   package init(plan: RulePlan, limits: SummaryLimits) {
-    tables = plan.accumulators.map { SeriesTable(accumulator: $0, maxSeries: limits.maxRuleSeries) }
+    let cellsPerTable = limits.maxRuleCells / max(1, plan.accumulators.count)
+    tables = plan.accumulators.map {
+      SeriesTable(accumulator: $0, maxSeries: limits.maxRuleSeries, maxCells: cellsPerTable)
+    }
     counters = plan.counters.map { _ in CounterTable(maxGroups: limits.maxCounterGroups) }
   }
 
@@ -81,15 +84,20 @@ package struct SeriesTable: Sendable {
   package private(set) var trails: [ErrorTrail] = []
   /// Events of series beyond the cap, counted into "(other)".
   package private(set) var folded = 0
+  /// Cells this table may still make, and events turned away once none
+  /// were left (they are in the summary, not in any rule's window).
+  private var cellBudget: Int
+  package private(set) var dropped = 0
 
   package struct CellKey: Hashable, Sendable {
     package var series: Int32
     package var bucket: Int64
   }
 
-  init(accumulator: RulePlan.Accumulator, maxSeries: Int) {
+  init(accumulator: RulePlan.Accumulator, maxSeries: Int, maxCells: Int) {
     self.accumulator = accumulator
     self.maxSeries = maxSeries
+    cellBudget = maxCells
   }
 
   package var seriesCount: Int { names.count }
@@ -125,9 +133,10 @@ package struct SeriesTable: Sendable {
     return Int32(id)
   }
 
-  /// The first slot of the cell of (series, bucket), made on first use.
+  /// The cell of (series, bucket), made on first use; nil when the table
+  /// has no cells left (unless `force`: merging never drops).
   @inline(__always)
-  mutating func cell(series: Int32, bucket: Int64) -> Int {
+  mutating func cell(series: Int32, bucket: Int64, force: Bool = false) -> Int? {
     let s = Int(series)
     if currentBucket[s] == bucket { return Int(currentCell[s]) }
     let key = CellKey(series: series, bucket: bucket)
@@ -135,6 +144,8 @@ package struct SeriesTable: Sendable {
     if let existing = cellOf[key] {
       cell = existing
     } else {
+      guard cellBudget > 0 || force else { return nil }
+      cellBudget -= 1
       cell = addCell(key)
     }
     currentBucket[s] = bucket
@@ -164,7 +175,10 @@ package struct SeriesTable: Sendable {
   /// Counts one event into its cell.
   @inline(__always)
   mutating func add(_ view: EventView, series: Int32, bucket: Int64, counterMatches: UInt64) {
-    let cell = cell(series: series, bucket: bucket)
+    guard let cell = cell(series: series, bucket: bucket) else {
+      dropped &+= 1
+      return
+    }
     let base = cell &* accumulator.slotCount
     values.withUnsafeMutableBufferPointer { slots in
       slots[base] += 1
@@ -199,7 +213,7 @@ package struct SeriesTable: Sendable {
       mapped.append(Array(other.names.key(id)).withUnsafeBytes { series(named: $0) })
     }
     for (cell, key) in other.keys.enumerated() {
-      let mine = self.cell(series: mapped[Int(key.series)], bucket: key.bucket)
+      let mine = self.cell(series: mapped[Int(key.series)], bucket: key.bucket, force: true)!
       let (a, b) = (mine * slotCount, cell * slotCount)
       for slot in 0..<slotCount {
         values[a + slot] = Self.combine(slot, values[a + slot], other.values[b + slot], accumulator)
@@ -210,6 +224,7 @@ package struct SeriesTable: Sendable {
       if accumulator.trail { trails[mine].merge(other.trails[cell]) }
     }
     folded += other.folded
+    dropped += other.dropped
   }
 
   static func combine(_ slot: Int, _ a: Double, _ b: Double, _ accumulator: RulePlan.Accumulator) -> Double {
@@ -232,8 +247,8 @@ package struct SeriesTable: Sendable {
   package func trail(cell: Int) -> ErrorTrail { trails[cell] }
 }
 
-/// A histogram of values in logarithmic buckets, 32 per power of two
-/// (a bucket is at most 3.2% wide): what a windowed quantile's *value* is
+/// A histogram of values in logarithmic buckets, 16 per power of two
+/// (a bucket is at most 6.3% wide): what a windowed quantile's *value* is
 /// read from. Whether a quantile is above a threshold is decided exactly,
 /// from counts (see `RuleEvaluator`).
 package struct LogSketch: Sendable {
@@ -245,8 +260,8 @@ package struct LogSketch: Sendable {
   package init() {}
 
   @inline(__always)
-  static func index(_ value: Double) -> Int32 { Int32(truncatingIfNeeded: value.bitPattern >> 47) }
-  static func lowerBound(_ index: Int32) -> Double { Double(bitPattern: UInt64(index) << 47) }
+  static func index(_ value: Double) -> Int32 { Int32(truncatingIfNeeded: value.bitPattern >> 48) }
+  static func lowerBound(_ index: Int32) -> Double { Double(bitPattern: UInt64(index) << 48) }
 
   @inline(__always)
   package mutating func add(_ value: Double, count: UInt32 = 1) {
