@@ -100,7 +100,8 @@ struct Summary: ParsableCommand {
     if audit { options.audit = redactor.enabled ? redactor : .standard }
     try input.refuseKeyboard()
     let result = try input.scan(options)
-    let report = SummaryReport(result, topErrorCount: topErrors, filter: redactor, audited: audit)
+    let report = SummaryReport(
+      result, topErrorCount: topErrors, filter: redactor, audited: audit, durationBuckets: format == .prometheus)
     let target = OutputTarget(path: output)
     switch format {
     case .text: try target.write(report.text(color: target.wantsColor))

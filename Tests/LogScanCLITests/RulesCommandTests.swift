@@ -63,14 +63,15 @@ import Testing
     let ndjson = lines.filter { $0.hasPrefix("{\"rule\"") }.joined(separator: "\n")
     let events = try Self.events(ndjson)
     #expect(events.map(Self.brief) == Self.expectedTransitions)
-    // Every event has the documented members; durations are in seconds.
+    // Every event has the documented members; durations are in milliseconds.
     for event in events {
       for key in ["rule", "severity", "state", "at", "scope", "value", "threshold"] {
         #expect(event[key] != nil, "\(key) missing in \(event)")
       }
     }
     let slow = try #require(events.first { Self.brief($0) == "slow_p99 api firing 2026-02-07T10:21:00.000Z" })
-    #expect(slow["value"] as? Double == 3 && slow["threshold"] as? Double == 1 && slow["unit"] as? String == "s")
+    #expect(
+      slow["value"] as? Double == 3000 && slow["threshold"] as? Double == 1000 && slow["unit"] as? String == "ms")
     let pending = try #require(events.first { Self.brief($0).hasPrefix("errors_for_2m api pending") })
     #expect(pending["value"] as? Double == 0.2 && pending["threshold"] as? Double == 0.1)
 

@@ -211,3 +211,92 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
     #expect(transitions(evaluation, configuration.rules) == ["orders - firing +1m"])
   }
 }
+
+/// Counters against a slow, obvious reference: every line parsed by
+/// JSONSerialization, every predicate evaluated on the parsed object.
+@Suite struct CounterReferenceTests {
+  /// The reference: a predicate on a parsed event.
+  static func holds(_ predicate: LogScanCore.Predicate, _ object: [String: Any]) -> Bool {
+    func text(_ field: FieldRef) -> String? {
+      guard let value = object[field.name] else { return nil }
+      if let string = value as? String { return string }
+      if value is NSNull { return nil }
+      // (No true/false among the values: NSNumber hides which a bool was.)
+      if let number = value as? NSNumber { return number.stringValue }
+      return nil
+    }
+    let status = object["status"] as? Int
+    let level = (object["level"] as? String)?.lowercased()
+    let isError = (status ?? 0) >= 500 || level == "error" || level == "fatal"
+    switch predicate {
+    case .equals(let field, let values) where field.field == Field.level: return values.contains(level ?? "")
+    case .equals(let field, let values) where field.field == Field.status:
+      return status.map { values.contains(String($0)) } ?? false
+    case .equals(let field, let values): return text(field).map(values.contains) ?? false
+    case .prefix(let field, let values): return text(field).map { t in values.contains { t.hasPrefix($0) } } ?? false
+    case .exists(let field, let present): return (object[field.name].map { !($0 is NSNull) } ?? false) == present
+    case .error(let flag): return isError == flag
+    case .all(let list): return list.allSatisfy { holds($0, object) }
+    case .any(let list): return list.contains { holds($0, object) }
+    case .not(let inner): return !holds(inner, object)
+    }
+  }
+
+  @Test func countersMatchTheReference() throws {
+    var random = SystemRandomNumberGenerator()
+    let actions = [
+      "\"signup\"", "\"sign\\u0075p\"", "\"login\"", "\"checkout\"", "\"payment_capture\"", "\"db_query\"", "\"\"",
+      "null", "42", "\"llm_call\"", "\"Signup\"", "\"signup \"", "\"s\"",
+    ]
+    let services = ["api", "db-main", "payments", "llm-gw", "ap\\\"i"]
+    var lines: [String] = []
+    for k in 0..<6000 {
+      var members = ["\"timestamp\":\"2026-02-07T10:\(String(format: "%02d", k / 200)):00Z\""]
+      if Int.random(in: 0..<10, using: &random) > 0 {
+        members.append("\"action\":\(actions.randomElement(using: &random)!)")
+      }
+      members.append("\"service\":\"\(services.randomElement(using: &random)!)\"")
+      members.append("\"status\":\([200, 201, 404, 500, 503].randomElement(using: &random)!)")
+      members.append("\"level\":\"\(["info", "warn", "error", "ERROR"].randomElement(using: &random)!)\"")
+      if Bool.random(using: &random) {
+        members.append("\"path\":\"\(["/health", "/api/x", "/healthz", "/h"].randomElement(using: &random)!)\"")
+      }
+      members.shuffle(using: &random)
+      lines.append("{" + members.joined(separator: ",") + "}")
+    }
+    let action = FieldRef(.action, name: "action")
+    let service = FieldRef(.service, name: "service")
+    let path = FieldRef(.path, name: "path")
+    let predicates: [LogScanCore.Predicate] = [
+      .equals(action, ["signup"]),
+      .all([.equals(action, ["signup", "login"]), .error(false)]),
+      .any([.prefix(action, ["payment", "db_"]), .prefix(service, ["db", "llm"])]),
+      .not(.equals(action, ["login"])),
+      .exists(action, true),
+      .exists(action, false),
+      .equals(action, ["42", ""]),
+      .equals(FieldRef(.status, name: "status"), ["500", "503"]),
+      .equals(FieldRef(.level, name: "level"), ["error"]),
+      .any([
+        .equals(action, ["checkout"]), .equals(path, ["/health", "/healthz"]),
+        .all([.error(true), .prefix(service, ["ap\"i"])]),
+      ]),
+      .all([.prefix(action, ["s"]), .not(.prefix(action, ["sign"])), .equals(service, ["api", "payments"])]),
+    ]
+    let counters = predicates.enumerated().map { Counter(name: "c\($0.offset)", predicate: $0.element) }
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let plan = RulePlan(rules: [], counters: counters)
+    let result = summarize([file]) { $0.rules = plan }
+    let shard = try #require(result.shard.rules)
+    for (index, predicate) in predicates.enumerated() {
+      var expected = 0
+      for line in lines {
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        if Self.holds(predicate, object) { expected += 1 }
+      }
+      #expect(shard.counters[index].total.count == expected, "\(predicate.description)")
+    }
+  }
+}

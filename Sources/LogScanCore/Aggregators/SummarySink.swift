@@ -29,8 +29,13 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Cleans error messages before they are folded into templates.
   private let redactor: Redactor
 
-  /// Alert rules and counters, when the scan has any.
+  /// Alert rules and counters, when the scan has any, and what they count.
   private let rules: RulePlan?
+  private let program: RuleProgram?
+  private let step: Int64
+  private let lateness: Int64
+  private var ruleShard: RuleShard
+  private var memo: TextMemo
   /// The newest event time of the current unit, for lateness, and its
   /// oldest events that were not late (see `RuleShard.UnitEdge`).
   private var newestInUnit = Int64.min
@@ -43,6 +48,11 @@ package struct SummarySink: LineSink, ~Copyable {
   ) {
     self.redactor = redactor
     self.rules = rules
+    program = rules?.program
+    step = rules?.step ?? RulePlan.defaultStep
+    lateness = rules?.lateness ?? 0
+    ruleShard = rules.map { RuleShard(plan: $0, limits: limits) } ?? RuleShard()
+    memo = TextMemo(slots: rules?.program.memoFields.count ?? 0)
     self.formats = formats
     currentFormat = formats.fallbackIndex
     formatTally = [Int](repeating: 0, count: formats.names.count)
@@ -50,7 +60,6 @@ package struct SummarySink: LineSink, ~Copyable {
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
     auditor = audit.map { LineRedactor(redactor: $0, collectFields: true) }
-    if let rules { shard.rules = RuleShard(plan: rules, limits: limits) }
   }
 
   /// Starts counting the lines of another work unit.
@@ -66,7 +75,7 @@ package struct SummarySink: LineSink, ~Copyable {
   mutating func flushEdge() {
     if rules != nil && newestInUnit != .min {
       oldestInUnit.sort()
-      shard.rules!.edges.append(
+      ruleShard.edges.append(
         RuleShard.UnitEdge(
           input: input, unit: unit, newest: newestInUnit,
           oldest: Array(oldestInUnit.prefix(RuleShard.UnitEdge.kept))))
@@ -199,28 +208,32 @@ package struct SummarySink: LineSink, ~Copyable {
   private mutating func countRules(
     _ event: Event, isError: Bool, _ line: UnsafeRawBufferPointer, service: Int, route: Int?
   ) {
-    let plan = rules!
+    let program = self.program!
     let view = EventView(
       event: event, isError: isError, line: line, captures: extractor.scanner.allCaptures,
       found: extractor.scanner.found)
     let minute = event.timestamp.map(Timestamp.minute(of:))
+    memo.next()
     var matches: UInt64 = 0
-    for (index, predicate) in plan.counterPredicates.enumerated() where predicate.matches(view) {
+    for index in 0..<program.counters.count {
+      let counter = program.counters[index]
+      guard program.matches(counter.predicate, view, &memo) else { continue }
       matches |= 1 << UInt64(index)
-      let counter = plan.counters[index]
-      let value = counter.sum.flatMap { view.number($0.field) }
-      if let group = counter.groupBy {
-        view.withText(group.field) { shard.rules!.counters[index].add(minute: minute, value: value, group: $0) }
+      let value = counter.sumField >= 0 ? view.number(Field(rawValue: Int(counter.sumField))!) : nil
+      if counter.groupField >= 0 {
+        view.withText(Field(rawValue: Int(counter.groupField))!) {
+          ruleShard.counters[index].add(minute: minute, value: value, group: $0)
+        }
       } else {
-        shard.rules!.counters[index].add(minute: minute, value: value, group: nil)
+        ruleShard.counters[index].add(minute: minute, value: value, group: nil)
       }
     }
     guard let timestamp = event.timestamp else {
-      shard.rules!.untimed &+= 1
+      ruleShard.untimed &+= 1
       return
     }
-    if newestInUnit != .min && timestamp < newestInUnit &- plan.lateness {
-      shard.rules!.late &+= 1
+    if newestInUnit != .min && timestamp < newestInUnit &- lateness {
+      ruleShard.late &+= 1
     } else {
       if timestamp > newestInUnit { newestInUnit = timestamp }
       if timestamp < oldestLimit {
@@ -232,26 +245,30 @@ package struct SummarySink: LineSink, ~Copyable {
         }
       }
     }
-    if timestamp < shard.rules!.firstTimestamp { shard.rules!.firstTimestamp = timestamp }
-    if timestamp > shard.rules!.lastTimestamp { shard.rules!.lastTimestamp = timestamp }
-    let bucket = floorDiv(timestamp, plan.step)
-    for (index, accumulator) in plan.accumulators.enumerated() {
-      if let filter = accumulator.compiledFilter, !filter.matches(view) { continue }
+    if timestamp < ruleShard.firstTimestamp { ruleShard.firstTimestamp = timestamp }
+    if timestamp > ruleShard.lastTimestamp { ruleShard.lastTimestamp = timestamp }
+    let bucket = floorDiv(timestamp, step)
+    for index in 0..<program.accumulators.count {
+      let code = program.accumulators[index]
+      if code.filter >= 0 && !program.matches(code.filter, view, &memo) { continue }
       let series: Int32
-      switch accumulator.scope {
-      case .overall:
-        series = shard.rules!.tables[index].series(scopeIndex: 0) { [] }
-      case .service:
-        series = shard.rules!.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
-      case .route:
+      switch code.scope {
+      case 0:
+        series = ruleShard.tables[index].series(scopeIndex: 0) { [] }
+      case 1:
+        series = ruleShard.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
+      case 2:
         guard let route else { continue }
-        series = shard.rules!.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
-      case .field(let field):
-        guard let id = view.withText(field.field, { $0.map { shard.rules!.tables[index].series(named: $0) } })
+        series = ruleShard.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
+      default:
+        guard
+          let id = view.withText(
+            Field(rawValue: Int(code.scopeField))!, { $0.map { ruleShard.tables[index].series(named: $0) } })
         else { continue }
         series = id
       }
-      shard.rules!.tables[index].add(view, series: series, bucket: bucket, counterMatches: matches)
+      ruleShard.tables[index].add(
+        view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
     }
   }
 
@@ -273,4 +290,13 @@ package struct SummarySink: LineSink, ~Copyable {
 
   package static let noService: [UInt8] = Array("(none)".utf8)
   package static let noMessage = "(no message)"
+}
+
+extension SummarySink {
+  /// The shard, with the rules' counts when the scan has rules.
+  package func finishedShard() -> SummaryShard {
+    var result = shard
+    if rules != nil { result.rules = ruleShard }
+    return result
+  }
 }

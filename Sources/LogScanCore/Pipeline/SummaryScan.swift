@@ -22,7 +22,7 @@ extension SummarySink: ScanSink {
   package consuming func finish() -> SummaryShard {
     flushFormatTally()
     flushEdge()
-    return shard
+    return finishedShard()
   }
 }
 

@@ -17,7 +17,7 @@ package struct AlertReport: Sendable {
     package var reason: String
     /// The condition, window and `for:` ("p99(duration) > 1s over 5m").
     package var condition: String
-    /// What `peak` is multiplied by in JSON (durations: to seconds).
+    /// What `peak` is multiplied by in JSON (durations: to milliseconds).
     package var scale = 1.0
   }
 
@@ -31,11 +31,12 @@ package struct AlertReport: Sendable {
     package var value: Double?
     package var threshold: Double
     package var expression: String
-    /// Values of duration metrics are nanoseconds inside, seconds outside.
-    package var inSeconds = false
+    /// Values of duration metrics are nanoseconds inside, milliseconds in
+    /// JSON (as everywhere in logscan's JSON).
+    package var isDuration = false
 
     package var json: JSONValue {
-      let scale = inSeconds ? 1e-9 : 1
+      let scale = isDuration ? 1e-6 : 1
       return .object([
         ("rule", .string(rule)),
         ("severity", .string(severity.rawValue)),
@@ -44,7 +45,7 @@ package struct AlertReport: Sendable {
         ("scope", .object(scope.map { ($0.0, .string($0.1)) })),
         ("value", value.map { $0.isFinite ? .double($0 * scale) : .null } ?? .null),
         ("threshold", .double(threshold * scale)),
-        ("unit", inSeconds ? .string("s") : .null),
+        ("unit", isDuration ? .string("ms") : .null),
         ("expr", .string(expression)),
       ])
     }
@@ -96,7 +97,7 @@ package struct AlertReport: Sendable {
         Event(
           rule: rule.name, severity: rule.severity, state: transition.state, at: transition.at,
           scope: scope(rule, transition.series), value: transition.value, threshold: transition.threshold,
-          expression: rule.expression, inSeconds: rule.baseline == nil && rule.metric.field?.isDuration == true))
+          expression: rule.expression, isDuration: rule.baseline == nil && rule.metric.field?.isDuration == true))
     }
     for episode in evaluation.episodes {
       let rule = plan.rules[episode.rule]
@@ -115,7 +116,7 @@ package struct AlertReport: Sendable {
           rule: rule.name, severity: rule.severity, scope: scope(rule, episode.series), start: episode.start,
           fired: episode.fired, resolved: episode.resolved, peak: episode.peak, peakText: peakText,
           threshold: threshold, reason: reason, condition: condition,
-          scale: rule.baseline == nil && rule.metric.field?.isDuration == true ? 1e-9 : 1))
+          scale: rule.baseline == nil && rule.metric.field?.isDuration == true ? 1e-6 : 1))
     }
     for (index, counter) in plan.counters.enumerated() {
       let table = shard.counters[index]
@@ -250,6 +251,7 @@ package struct AlertReport: Sendable {
               ("fired", .string(Timestamp.format(episode.fired))),
               ("resolved", episode.resolved.map { .string(Timestamp.format($0)) } ?? .null),
               ("peak", episode.peak.isFinite ? .double(episode.peak * episode.scale) : .null),
+              ("unit", episode.scale == 1 ? .null : .string("ms")),
               ("reason", .string(episode.reason)),
               ("condition", .string(episode.condition)),
             ])

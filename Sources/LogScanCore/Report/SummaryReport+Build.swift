@@ -5,7 +5,7 @@ extension SummaryReport {
   /// listed; `filter` sees every string that came from the input.
   package init(
     _ result: SummaryResult, topErrorCount: Int = 10, filter: any TextFilter = IdentityTextFilter(),
-    audited: Bool = false
+    audited: Bool = false, durationBuckets: Bool = false
   ) {
     let shard = result.shard
     inputs = result.inputs.map { info in
@@ -45,7 +45,7 @@ extension SummaryReport {
       Self.scope(name: filter.filter(shard.services.name(id)), shard.services.stats[id])
     }.sorted(by: Self.byEventsThenName)
     routes = (0..<shard.routes.count).map { id in
-      Self.scope(name: filter.filter(shard.routes.name(id)), shard.routes.stats[id])
+      Self.scope(name: filter.filter(shard.routes.name(id)), shard.routes.stats[id], buckets: durationBuckets)
     }.sorted(by: Self.byEventsThenName)
 
     let templates = shard.templates
@@ -119,7 +119,9 @@ extension SummaryReport {
   /// Prometheus' default histogram buckets, in seconds.
   package static let durationBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-  static func scope(name: String, _ stats: ScopeStats) -> Scope {
+  /// `buckets`: also the cumulative duration buckets (for the Prometheus
+  /// exposition; they take a pass over the histogram).
+  static func scope(name: String, _ stats: ScopeStats, buckets: Bool = false) -> Scope {
     var latency: Latency?
     if let histogram = stats.latency, histogram.totalCount > 0 {
       // Percentiles are nearest-rank values from the histogram (within 0.1%);
@@ -148,10 +150,15 @@ extension SummaryReport {
       firstSeen: hasTime ? Timestamp.format(stats.firstTimestamp) : nil,
       lastSeen: hasTime ? Timestamp.format(stats.lastTimestamp) : nil)
     scope.statuses = stats.statusCounts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
-    if let histogram = stats.latency, histogram.totalCount > 0 {
-      scope.durationBuckets = Self.durationBounds.map { bound in
-        (bound, Int(histogram.count(within: 0...UInt64(bound * 1e9))))
+    if buckets, let histogram = stats.latency, histogram.totalCount > 0 {
+      var counts = [Int](repeating: 0, count: Self.durationBounds.count)
+      for item in histogram.recordedValues() {
+        let seconds = Double(item.value) / 1e9
+        for (index, bound) in Self.durationBounds.enumerated() where seconds <= bound {
+          counts[index] += Int(item.count)
+        }
       }
+      scope.durationBuckets = zip(Self.durationBounds, counts).map { ($0, $1) }
       scope.durationSumSeconds = stats.durationSum / 1e9
     }
     return scope

@@ -38,69 +38,6 @@ package indirect enum Predicate: Sendable, Equatable {
   }
 }
 
-/// A predicate in the form the hot path tests: byte strings, level and
-/// status sets, no `String`.
-struct CompiledPredicate: Sendable {
-  private indirect enum Node: Sendable {
-    case text(Field, [[UInt8]], prefix: Bool)
-    case level([Level])
-    case status([Int])
-    case exists(Field, Bool)
-    case error(Bool)
-    case all([Node])
-    case any([Node])
-    case not(Node)
-  }
-
-  private let root: Node
-
-  init(_ predicate: Predicate) { root = Self.compile(predicate) }
-
-  private static func compile(_ predicate: Predicate) -> Node {
-    switch predicate {
-    case .equals(let field, let values) where field.field == .level:
-      return .level(
-        values.map { name in Array(name.utf8).withUnsafeBufferPointer { Level.parse(name: $0.baseAddress!, $0.count) } }
-      )
-    case .equals(let field, let values) where field.field == .status && values.allSatisfy({ Int($0) != nil }):
-      return .status(values.compactMap { Int($0) })
-    case .equals(let field, let values): return .text(field.field, values.map { Array($0.utf8) }, prefix: false)
-    case .prefix(let field, let values): return .text(field.field, values.map { Array($0.utf8) }, prefix: true)
-    case .exists(let field, let present): return .exists(field.field, present)
-    case .error(let error): return .error(error)
-    case .all(let list): return .all(list.map(compile))
-    case .any(let list): return .any(list.map(compile))
-    case .not(let inner): return .not(compile(inner))
-    }
-  }
-
-  func matches(_ view: EventView) -> Bool { Self.test(root, view) }
-
-  private static func test(_ node: Node, _ view: EventView) -> Bool {
-    switch node {
-    case .text(let field, let candidates, let prefix):
-      return view.withText(field) { value in
-        guard let value else { return false }
-        for candidate in candidates {
-          if prefix ? value.starts(with: candidate) : value.elementsEqual(candidate) { return true }
-        }
-        return false
-      }
-    case .level(let levels): return levels.contains(view.event.level)
-    case .status(let statuses): return view.event.status.map(statuses.contains) ?? false
-    case .exists(let field, let present): return view.has(field) == present
-    case .error(let error): return view.isError == error
-    case .all(let list):
-      for item in list where !test(item, view) { return false }
-      return true
-    case .any(let list):
-      for item in list where test(item, view) { return true }
-      return false
-    case .not(let inner): return !test(inner, view)
-    }
-  }
-}
-
 /// One parsed event and its line, for predicates and rule inputs to read
 /// fields from: text compared in place unless escaped, numbers parsed on
 /// demand. Valid while the line and the scanner's captures are.

@@ -30,13 +30,13 @@ package struct RulePlan: Sendable {
   let accumulators: [Accumulator]
   /// The accumulator of each rule.
   let ruleAccumulator: [Int]
-  let counterPredicates: [CompiledPredicate]
+  /// The same, compiled for the hot path.
+  package private(set) var program: RuleProgram!
 
   /// Slot layout of one accumulator.
   struct Accumulator: Sendable {
     let scope: RuleScope
     let filter: Predicate?
-    let compiledFilter: CompiledPredicate?
     /// Slots: 0 events, 1 errors, then per counter one (count), then per
     /// field 4 (n, sum, max, min), then per field threshold 2 (<= t, < t).
     var counters: [Int] = []
@@ -68,7 +68,6 @@ package struct RulePlan: Sendable {
     self.counters = counters
     self.step = step
     self.lateness = lateness
-    counterPredicates = counters.map { CompiledPredicate($0.predicate) }
     var accumulators: [Accumulator] = []
     var ruleAccumulator: [Int] = []
     for rule in rules {
@@ -76,7 +75,7 @@ package struct RulePlan: Sendable {
         accumulators.firstIndex { $0.scope == rule.scope && $0.filter == rule.filter }
         ?? {
           accumulators.append(
-            Accumulator(scope: rule.scope, filter: rule.filter, compiledFilter: rule.filter.map(CompiledPredicate.init))
+            Accumulator(scope: rule.scope, filter: rule.filter)
           )
           return accumulators.count - 1
         }()
@@ -117,6 +116,8 @@ package struct RulePlan: Sendable {
     }
     self.accumulators = accumulators
     self.ruleAccumulator = ruleAccumulator
+    program = nil
+    program = RuleProgram(self)
   }
 
   /// The extra fields rules and counters read (already bound by the

@@ -43,6 +43,12 @@ package struct RuleShard: Sendable {
     edges = []
   }
 
+  /// An empty shard of no rules.
+  package init() {
+    tables = []
+    counters = []
+  }
+
   package init(plan: RulePlan, limits: SummaryLimits) {
     let cellsPerTable = limits.maxRuleCells / max(1, plan.accumulators.count)
     tables = plan.accumulators.map {
@@ -172,37 +178,52 @@ package struct SeriesTable: Sendable {
     return 0
   }
 
-  /// Counts one event into its cell.
+  /// Counts one event into its cell (`code` is this table's accumulator
+  /// in `program`).
   @inline(__always)
-  mutating func add(_ view: EventView, series: Int32, bucket: Int64, counterMatches: UInt64) {
+  mutating func add(
+    _ view: EventView, series: Int32, bucket: Int64, counterMatches: UInt64,
+    code: RuleProgram.AccumulatorCode, program: RuleProgram
+  ) {
     guard let cell = cell(series: series, bucket: bucket) else {
       dropped &+= 1
       return
     }
-    let base = cell &* accumulator.slotCount
+    let slotCount = Int(code.slotCount)
+    let base = cell &* slotCount
     values.withUnsafeMutableBufferPointer { slots in
-      slots[base] += 1
-      if view.isError { slots[base + 1] += 1 }
-      for (position, counter) in accumulator.counters.enumerated() where counterMatches & (1 << UInt64(counter)) != 0 {
-        slots[base + 2 + position] += 1
+      let row = slots.baseAddress! + base
+      row[0] += 1
+      if view.isError { row[1] += 1 }
+      var position = 0
+      while position < Int(code.counterCount) {
+        let counter = program.accumulatorCounters[Int(code.counterFirst) + position]
+        if counterMatches & (1 << UInt64(counter)) != 0 { row[2 + position] += 1 }
+        position += 1
       }
-      for field in accumulator.fields {
-        guard let value = view.number(field.field.field) else { continue }
-        let at = base + field.base
-        slots[at] += 1
-        slots[at + 1] += value
-        if value > slots[at + 2] { slots[at + 2] = value }
-        if value < slots[at + 3] { slots[at + 3] = value }
-        for threshold in field.thresholds {
+      var index = Int(code.fieldFirst)
+      while index < Int(code.fieldFirst + code.fieldCount) {
+        let field = program.fields[index]
+        index += 1
+        guard let value = view.number(Field(rawValue: Int(field.field))!) else { continue }
+        let at = row + Int(field.base)
+        at[0] += 1
+        at[1] += value
+        if value > at[2] { at[2] = value }
+        if value < at[3] { at[3] = value }
+        var t = Int(field.thresholdFirst)
+        while t < Int(field.thresholdFirst + field.thresholdCount) {
+          let threshold = program.thresholds[t]
           if value <= threshold.value {
-            slots[base + threshold.slot] += 1
-            if value < threshold.value { slots[base + threshold.slot + 1] += 1 }
+            row[Int(threshold.slot)] += 1
+            if value < threshold.value { row[Int(threshold.slot) + 1] += 1 }
           }
+          t += 1
         }
-        if let sketch = field.sketch { sketches[cell &* accumulator.sketchCount &+ sketch].add(value) }
+        if field.sketch >= 0 { sketches[cell &* Int(code.sketchCount) &+ Int(field.sketch)].add(value) }
       }
     }
-    if accumulator.trail, let timestamp = view.event.timestamp {
+    if code.trail, let timestamp = view.event.timestamp {
       trails[cell].add(timestamp, isError: view.isError)
     }
   }
