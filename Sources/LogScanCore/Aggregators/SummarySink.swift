@@ -48,11 +48,13 @@ package struct SummarySink: LineSink, ~Copyable {
   ) {
     self.redactor = redactor
     self.rules = rules
-    program = rules?.program
+    // Each sink compiles its own: a class shared by the workers would have
+    // its reference count bounced between cores on every event.
+    program = rules.map(RuleProgram.init)
     step = rules?.step ?? RulePlan.defaultStep
     lateness = rules?.lateness ?? 0
     ruleShard = rules.map { RuleShard(plan: $0, limits: limits) } ?? RuleShard()
-    memo = TextMemo(slots: rules?.program.memoFields.count ?? 0)
+    memo = TextMemo(slots: program?.memoFields.count ?? 0)
     self.formats = formats
     currentFormat = formats.fallbackIndex
     formatTally = [Int](repeating: 0, count: formats.names.count)

@@ -30,8 +30,6 @@ package struct RulePlan: Sendable {
   let accumulators: [Accumulator]
   /// The accumulator of each rule.
   let ruleAccumulator: [Int]
-  /// The same, compiled for the hot path.
-  package private(set) var program: RuleProgram!
 
   /// Slot layout of one accumulator.
   struct Accumulator: Sendable {
@@ -116,8 +114,6 @@ package struct RulePlan: Sendable {
     }
     self.accumulators = accumulators
     self.ruleAccumulator = ruleAccumulator
-    program = nil
-    program = RuleProgram(self)
   }
 
   /// The extra fields rules and counters read (already bound by the
