@@ -154,6 +154,20 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
     }
   }
 
+  /// A stray timestamp decades before the rest (1970) does not make the
+  /// evaluation walk every minute in between: quiet stretches are skipped.
+  @Test func gapsOfYearsAreSkipped() throws {
+    var text = "{\"timestamp\":\"1970-01-01T00:00:00Z\",\"service\":\"api\",\"status\":500}\n"
+    for k in 0..<600 { text += line(k, status: k < 300 && k % 2 == 0 ? 500 : 200) }
+    let errors = try rule("errors", "error_rate > 20%", window: "5m")
+    let anomaly = Configuration().rules.first { $0.name == "throughput_anomaly" }!
+    let (evaluation, _) = evaluate(text, rules: [errors, anomaly])
+    // 1970: one evaluation per minute of its window; 2026: the 10 minutes
+    // and the windows after them.
+    #expect(evaluation.evaluations < 200)
+    #expect(transitions(evaluation, [errors, anomaly]).contains("errors api firing +1m"))
+  }
+
   /// Health checks fail 3 times in a row across a file boundary: the run
   /// is counted over both files whichever order they are read in.
   @Test func consecutiveErrorsSpanFilesAndBuckets() throws {

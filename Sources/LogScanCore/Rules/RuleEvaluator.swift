@@ -133,6 +133,12 @@ private struct SeriesRun {
   }
 
   func slide(_ window: inout Window, to low: Int64, _ high: Int64) {
+    // Past a gap: start again (a gap of years costs nothing).
+    if low >= window.high {
+      for slot in window.sums.indices { window.sums[slot] = 0 }
+      window.low = low
+      window.high = low
+    }
     while window.high < high {
       if let cell = cells[window.high] { add(&window, cell, 1) }
       window.high += 1
@@ -155,7 +161,24 @@ private struct SeriesRun {
     var lastTrue: Int64 = 0
     var episode: AlertEpisode?
     let step = plan.step
-    for bucket in firstBucket...lastBucket {
+    // The series' buckets in order, to skip stretches where nothing can
+    // change: a quiet rule over an empty window (and baseline) stays quiet.
+    let occupied = cells.keys.sorted()
+    var nextOccupied = 0
+    var bucket = firstBucket - 1
+    while true {
+      bucket += 1
+      while nextOccupied < occupied.count && occupied[nextOccupied] < bucket - windowBuckets - baselineBuckets {
+        nextOccupied += 1
+      }
+      if state != .firing && state != .pending {
+        // No cell reaches this evaluation's window or baseline: jump to the
+        // first evaluation one does.
+        if nextOccupied == occupied.count { break }
+        let reach = occupied[nextOccupied]
+        if reach > bucket { bucket = reach }
+      }
+      guard bucket <= lastBucket else { break }
       let t = (bucket + 1) * step
       slide(&window, to: bucket - windowBuckets + 1, bucket + 1)
       var baselineValue: Double?
