@@ -144,12 +144,17 @@ package struct AlertReport: Sendable {
     return Timestamp.format(nanos, fractionDigits: 0)
   }
 
-  package func episodeTable(severityAtLeast: Severity = .info) -> Table {
+  /// Alerts the text and Markdown summaries list (JSON and --alerts-out
+  /// have all): a flapping rule can fire hundreds of times.
+  package static let episodesShown = 50
+
+  /// The episodes of at least a severity, the first `limit` by start.
+  package func episodeTable(severityAtLeast: Severity = .info, limit: Int = .max) -> Table {
     var table = Table([
       ("SEVERITY", .left), ("RULE", .left), ("SCOPE", .left), ("STARTED", .left), ("FIRED", .left),
       ("RESOLVED", .left), ("PEAK", .right), ("CONDITION", .left),
     ])
-    for episode in episodes where episode.severity >= severityAtLeast {
+    for episode in episodes.lazy.filter({ $0.severity >= severityAtLeast }).prefix(limit) {
       table.add([
         episode.severity.rawValue, episode.rule,
         episode.scope.map { "\($0.0)=\($0.1)" }.first ?? "overall",
@@ -158,6 +163,17 @@ package struct AlertReport: Sendable {
       ])
     }
     return table
+  }
+
+  /// "... and N more", when the table was cut.
+  package var moreLine: String? {
+    guard episodes.count > Self.episodesShown else { return nil }
+    var byRule: [String: Int] = [:]
+    for episode in episodes.dropFirst(Self.episodesShown) { byRule[episode.rule, default: 0] += 1 }
+    let top = byRule.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3)
+    return "... and \(Format.count(episodes.count - Self.episodesShown)) more ("
+      + top.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+      + (byRule.count > 3 ? ", ..." : "") + "; all in --format json and --alerts-out)"
   }
 
   package var header: String {
@@ -189,10 +205,11 @@ package struct AlertReport: Sendable {
       out += "  no rule fired (\(header))\n"
     } else {
       out += "  \(episodes.count) alert\(episodes.count == 1 ? "" : "s") (\(header))\n"
-      out += episodeTable().text { cell, row, column in
+      out += episodeTable(limit: Self.episodesShown).text { cell, row, column in
         guard row >= 0, column == 0 else { return cell }
         return cell.hasPrefix("critical") ? style.red(cell) : cell.hasPrefix("warning") ? style.yellow(cell) : cell
       }
+      out += moreLine.map { "  \($0)\n" } ?? ""
     }
     for note in notes { out += "  " + style.yellow("! ") + note + "\n" }
     return out

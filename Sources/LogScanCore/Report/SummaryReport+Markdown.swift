@@ -55,7 +55,9 @@ extension SummaryReport {
       if alerts.episodes.isEmpty {
         out += "No rule fired (\(alerts.header)).\n\n"
       } else {
-        out += "\(alerts.episodes.count) alerts (\(alerts.header)).\n\n" + alerts.episodeTable().markdown() + "\n"
+        out += "\(alerts.episodes.count) alerts (\(alerts.header)).\n\n"
+        out += alerts.episodeTable(limit: AlertReport.episodesShown).markdown() + "\n"
+        if let more = alerts.moreLine { out += more + "\n\n" }
       }
       for note in alerts.notes { out += "- \(note)\n" }
       if !alerts.notes.isEmpty { out += "\n" }
