@@ -184,8 +184,10 @@ import Testing
       return
     }
     var path = input
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-rules-ref-\(getpid()).jsonl")
-    defer { try? FileManager.default.removeItem(at: file) }
+    // (Each case its own file: the cases run in parallel.)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "logscan-rules-ref-\(getpid())-\(input.hashValue).jsonl")
+    defer { if input == "generated" { try? FileManager.default.removeItem(at: file) } }
     if input == "generated" {
       let generated = try run(
         [

@@ -178,7 +178,6 @@ package struct AlertReport: Sendable {
 
   package var header: String {
     "\(rules.count) rules, evaluated every \(Rule.durationText(step)) of event time"
-      + (evaluations > 0 ? ", \(Format.count(evaluations)) evaluations" : "")
   }
 
   package var notes: [String] {
