@@ -36,6 +36,7 @@ package struct SummarySink: LineSink, ~Copyable {
   private let lateness: Int64
   private var ruleShard: RuleShard
   private var memo: TextMemo
+  private var rootCache = RootCache()
   /// The newest event time of the current unit, for lateness, and its
   /// oldest events that were not late (see `RuleShard.UnitEdge`).
   private var newestInUnit = Int64.min
@@ -75,7 +76,7 @@ package struct SummarySink: LineSink, ~Copyable {
 
   /// Hands the unit's lateness edge to the shard.
   mutating func flushEdge() {
-    if rules != nil && newestInUnit != .min {
+    if program != nil && newestInUnit != .min {
       oldestInUnit.sort()
       ruleShard.edges.append(
         RuleShard.UnitEdge(
@@ -174,7 +175,7 @@ package struct SummarySink: LineSink, ~Copyable {
     shard.services.stats[service].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
 
     var routeIndex: Int?
-    defer { if rules != nil { countRules(event, isError: isError, line, service: service, route: routeIndex) } }
+    defer { if program != nil { countRules(event, isError: isError, line, service: service, route: routeIndex) } }
 
     var path = Self.text(extractor, .path, line, &pathText)
     var method = Self.text(extractor, .method, line, &methodText)
@@ -216,10 +217,22 @@ package struct SummarySink: LineSink, ~Copyable {
       found: extractor.scanner.found)
     let minute = event.timestamp.map(Timestamp.minute(of:))
     memo.next()
+    // Bit i: counter i matched; bit (counters + k): accumulator k's filter.
+    let results: UInt64
+    if program.cacheable {
+      results = rootCache.results(view, program, &memo)
+    } else {
+      var bits: UInt64 = 0
+      for (bit, root) in program.roots.enumerated() where bit < 64 {
+        if root < 0 || program.matches(root, view, &memo) { bits |= 1 << UInt64(bit) }
+      }
+      results = bits
+    }
+    let counterCount = program.counters.count
     var matches: UInt64 = 0
-    for index in 0..<program.counters.count {
+    for index in 0..<counterCount {
       let counter = program.counters[index]
-      guard program.matches(counter.predicate, view, &memo) else { continue }
+      guard results & (1 << UInt64(index)) != 0 else { continue }
       matches |= 1 << UInt64(index)
       let value = counter.sumField >= 0 ? view.number(Field(rawValue: Int(counter.sumField))!) : nil
       if counter.groupField >= 0 {
@@ -252,7 +265,12 @@ package struct SummarySink: LineSink, ~Copyable {
     let bucket = floorDiv(timestamp, step)
     for index in 0..<program.accumulators.count {
       let code = program.accumulators[index]
-      if code.filter >= 0 && !program.matches(code.filter, view, &memo) { continue }
+      let bit = counterCount + index
+      if code.filter >= 0 {
+        let passes =
+          bit < 64 ? results & (1 << UInt64(bit)) != 0 : program.matches(code.filter, view, &memo)
+        if !passes { continue }
+      }
       let series: Int32
       switch code.scope {
       case 0:

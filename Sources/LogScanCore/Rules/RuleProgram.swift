@@ -90,10 +90,16 @@ package final class RuleProgram: @unchecked Sendable {
   let memoSlot: [Int]
   let memoNodes: [[Int32]]
   let memoFields: [Field]
+  /// The predicates evaluated per event: each counter's, then each
+  /// accumulator's filter (-1 for none), as bits of one result word.
+  let roots: [Int32]
+  /// Every predicate depends only on the memo words of at most 3 fields and
+  /// the error flag, so the results of all of them can be cached by those.
+  package let cacheable: Bool
 
   func memoField(_ slot: Int) -> Field { memoFields[slot] }
 
-  init(_ plan: RulePlan) {
+  package init(_ plan: RulePlan) {
     var nodes: [Node] = []
     var children: [Int32] = []
     var strings: [(Int32, Int32)] = []
@@ -194,6 +200,16 @@ package final class RuleProgram: @unchecked Sendable {
     }
     self.memoSlot = memoSlot
     self.memoNodes = memoNodes
+    roots = counters.map(\.predicate) + accumulators.map(\.filter)
+    cacheable =
+      memoNodes.count <= 3 && roots.count <= 64
+      && nodes.allSatisfy { node in
+        switch node.op {
+        case .equals, .prefix: return node.memoBit >= 0
+        case .error, .all, .any, .not: return true
+        case .level, .status, .exists: return false
+        }
+      }
     // An all/any node tests its children's text tests as one mask per field:
     // the memo word of the field has all (or any) of the mask's bits.
     var masks: [Mask] = []
@@ -339,6 +355,44 @@ package final class RuleProgram: @unchecked Sendable {
   }
 }
 
+/// Per worker: the results of every predicate, by the memo words of the
+/// (at most 3) fields they read and the error flag (see `cacheable`): a
+/// direct-mapped table, so each event costs one lookup, not one walk per
+/// predicate.
+package struct RootCache {
+  struct Entry {
+    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var error = false
+    var valid = false
+    var results: UInt64 = 0
+  }
+  static let size = 1024
+  private var entries = [Entry](repeating: Entry(), count: RootCache.size)
+
+  package init() {}
+
+  @inline(__always)
+  mutating func results(_ view: EventView, _ program: RuleProgram, _ memo: inout TextMemo) -> UInt64 {
+    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    let slots = program.memoFields.count
+    if slots > 0 { words.0 = memo.word(0, view, program) }
+    if slots > 1 { words.1 = memo.word(1, view, program) }
+    if slots > 2 { words.2 = memo.word(2, view, program) }
+    let mixed =
+      (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (words.2 &* 0x1656_67B1_9E37_79F9)
+      ^ (view.isError ? 0x27D4_EB2F_1656_67C5 : 0)
+    let index = Int(truncatingIfNeeded: mixed >> 54)
+    let entry = entries[index]
+    if entry.valid && entry.error == view.isError && entry.words == words { return entry.results }
+    var results: UInt64 = 0
+    for (bit, root) in program.roots.enumerated() where root < 0 || program.matches(root, view, &memo) {
+      results |= 1 << UInt64(bit)
+    }
+    entries[index] = Entry(words: words, error: view.isError, valid: true, results: results)
+    return results
+  }
+}
+
 /// Per worker: the text tests' results by field value. Streams repeat a few
 /// actions and services, so each event's tests are a table lookup per field
 /// instead of a comparison per candidate. Capped: a field with too many
@@ -347,13 +401,27 @@ package struct TextMemo {
   static let maxValues = 4096
   private var values: [Interner]
   private var words: [[UInt64]]
+  /// Values of at most 16 bytes, by their bytes as two words: a
+  /// direct-mapped table per slot, `shortSize` entries (no hashing of byte
+  /// arrays; a collision only costs a recomputation).
+  private var short: [ShortEntry]
+  static let shortSize = 256
   /// The current event's word per slot, valid when its bit in `known` is set.
   private var current: [UInt64]
   private var known: UInt64 = 0
 
+  struct ShortEntry {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    /// Length + 1; 0 for an empty entry.
+    var length: Int = 0
+    var word: UInt64 = 0
+  }
+
   package init(slots: Int) {
     values = Array(repeating: Interner(), count: slots)
     words = Array(repeating: [], count: slots)
+    short = Array(repeating: ShortEntry(), count: slots * Self.shortSize)
     current = Array(repeating: 0, count: slots)
   }
 
@@ -361,19 +429,40 @@ package struct TextMemo {
   @inline(__always)
   mutating func next() { known = 0 }
 
+  /// A value of at most 16 bytes as (first 8, last 8) bytes, zero-padded:
+  /// with the length, that is the whole value.
+  @inline(__always)
+  static func shortKey(_ value: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+    let n = value.count
+    if n >= 8 {
+      return (value.loadUnaligned(as: UInt64.self), value.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+    }
+    var low: UInt64 = 0
+    for i in 0..<n { low |= UInt64(value[i]) << (8 &* UInt64(i)) }
+    return (low, 0)
+  }
+
   @inline(__always)
   mutating func word(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
     if slot < 64 && known & (1 << UInt64(slot)) != 0 { return current[slot] }
     let word = view.withText(program.memoField(slot)) { value -> UInt64 in
       guard let value else { return 0 }
+      if value.count <= 16 {
+        let (low, high) = Self.shortKey(value)
+        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(value.count)
+        let index = slot &* Self.shortSize &+ Int(truncatingIfNeeded: mixed >> 56)
+        let entry = short[index]
+        if entry.length == value.count + 1 && entry.low == low && entry.high == high { return entry.word }
+        let word = program.textWord(slot: slot, value)
+        short[index] = ShortEntry(low: low, high: high, length: value.count + 1, word: word)
+        return word
+      }
       // A full table (a field of many values, such as paths): compare directly.
       if values[slot].count >= Self.maxValues { return program.textWord(slot: slot, value) }
       if let id = values[slot].find(value) { return words[slot][id] }
       let word = program.textWord(slot: slot, value)
-      if values[slot].count < Self.maxValues {
-        _ = values[slot].intern(value)
-        words[slot].append(word)
-      }
+      _ = values[slot].intern(value)
+      words[slot].append(word)
       return word
     }
     if slot < 64 {
