@@ -127,6 +127,8 @@ struct Rules: ParsableCommand {
       ])
     }
     text += counters.text()
-    try OutputTarget(path: nil).write(text)
+    // Predicates quote values from the configuration (a user name, an
+    // address): they pass the same redactor as every other output.
+    try OutputTarget(path: nil).write(Redactor.standard.filter(text))
   }
 }

@@ -142,6 +142,16 @@ import Testing
     }
     #expect(result.stdout.contains("built-in, disabled"))
     #expect(result.stdout.contains("error_rate > 10%"))
+
+    // A value quoted in a predicate is redacted like any output.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-rules-list-\(getpid()).yml")
+    try "counters:\n  - { name: vip, where: { user_email: ceo.private@example.com } }\n"
+      .write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let listed = try run(["rules", "--list", "--rules", file.path])
+    #expect(listed.status == 0)
+    #expect(listed.stdout.contains("vip") && listed.stdout.contains("[REDACTED:email]"))
+    #expect(!listed.stdout.contains("ceo.private"))
   }
 
   /// The alerts do not depend on how the input is split: one core or two

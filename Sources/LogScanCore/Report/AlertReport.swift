@@ -75,6 +75,8 @@ package struct AlertReport: Sendable {
   package var seriesFolded = 0
   /// Events in no rule's window because the rules' cells ran out.
   package var cellsDropped = 0
+  /// Counter matches in no per-minute figure (the minute table was full).
+  package var counterMinutesDropped = 0
 
   /// The most severe episode's severity, nil when none fired.
   package var worstSeverity: Severity? { episodes.map(\.severity).max() }
@@ -86,6 +88,7 @@ package struct AlertReport: Sendable {
     late = shard.late
     untimed = shard.untimed
     seriesFolded = shard.tables.reduce(0) { $0 + $1.folded }
+    counterMinutesDropped = shard.counters.reduce(0) { $0 + $1.minutesDropped }
     cellsDropped = shard.tables.map(\.dropped).max() ?? 0
     func scope(_ rule: Rule, _ series: String?) -> [(String, String)] {
       guard let label = rule.scope.label, let series else { return [] }

@@ -22,6 +22,10 @@ package struct CounterTable: Sendable {
   package private(set) var groupFigures: [Figures] = []
   let maxGroups: Int
   package private(set) var folded = 0
+  /// Minutes kept per counter (about 70 days); matches in later new
+  /// minutes are in the total and the groups, not per minute.
+  static let maxMinutes = 100_000
+  package private(set) var minutesDropped = 0
 
   init(maxGroups: Int) { self.maxGroups = maxGroups }
 
@@ -63,7 +67,11 @@ package struct CounterTable: Sendable {
 
   private mutating func spill() {
     guard current.count > 0 else { return }
-    perMinute[currentMinute, default: Figures()].add(current)
+    if perMinute.count < Self.maxMinutes || perMinute[currentMinute] != nil {
+      perMinute[currentMinute, default: Figures()].add(current)
+    } else {
+      minutesDropped += current.count
+    }
     current = Figures()
   }
 
@@ -71,6 +79,7 @@ package struct CounterTable: Sendable {
     spill()
     total.add(other.total)
     for (minute, figures) in other.allMinutes() { perMinute[minute, default: Figures()].add(figures) }
+    minutesDropped += other.minutesDropped
     for id in 0..<other.groups.count {
       Array(other.groups.key(id)).withUnsafeBytes { key in
         let mine: Int
