@@ -14,33 +14,17 @@ corpus=Benchmarks/corpus/bench-1G.jsonl
 [ -f "$corpus" ] || .build/release/loggen --bytes 1G --malformed 0.0005 > "$corpus"
 [ -f "$corpus.zst" ] || zstd -q -T0 -3 "$corpus" -o "$corpus.zst"
 bytes=$(stat -L -c %s "$corpus")
-timing=$(mktemp)
-trap 'rm -f "$timing"' EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 printf '| %-46s | %9s | %10s | %12s |\n' "command" "seconds" "MB/s" "peak RSS MB"
 printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "-----------" "------------" "--------------"
-measure() {
-  local name=$1
-  shift
-  local best="" rss=0
-  for _ in 1 2 3 4 5; do
-    /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>/dev/null || true
-    local out seconds kb
-    out=$(tail -1 "$timing")
-    seconds=${out% *}
-    kb=${out#* }
-    if [ -z "$best" ] || awk "BEGIN {exit !($seconds < $best)}"; then best=$seconds; fi
-    [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  awk -v n="$name" -v s="$best" -v b="$bytes" -v r="$rss" \
-    'BEGIN { printf "| %-46s | %9.2f | %10.0f | %12.0f |\n", n, s, b / s / 1e6, r / 1024 }'
-}
-measure "summary --no-rules (plain)" $logscan summary --no-progress --no-rules --format json "$corpus"
-measure "summary, 14 rules + 4 counters (plain)" $logscan summary --no-progress --format json "$corpus"
-measure "summary --no-rules (.zst)" $logscan summary --no-progress --no-rules --format json "$corpus.zst"
-measure "summary, 14 rules + 4 counters (.zst)" $logscan summary --no-progress --format json "$corpus.zst"
-measure "check (.zst)" $logscan check -q "$corpus.zst"
+source Benchmarks/measure.sh
+export RUNS=5
+measure "summary --no-rules (plain)" "$bytes" $logscan summary --no-progress --no-rules --format json "$corpus"
+measure "summary, 14 rules + 4 counters (plain)" "$bytes" $logscan summary --no-progress --format json "$corpus"
+measure "summary --no-rules (.zst)" "$bytes" $logscan summary --no-progress --no-rules --format json "$corpus.zst"
+measure "summary, 14 rules + 4 counters (.zst)" "$bytes" $logscan summary --no-progress --format json "$corpus.zst"
+measure "check (.zst)" "$bytes" $logscan check -q "$corpus.zst"
 
 # Injected incidents: 4 h of traffic at 2,000 requests a minute, a 0.2% base
 # error rate, five incidents (error rate and 4x latency).

@@ -30,26 +30,10 @@ trap 'rm -f "$timing"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "corpus:  $corpus ($bytes bytes, $(wc -l < "$corpus") lines); .zst $(stat -L -c %s "$corpus.zst") bytes"
 echo
-printf '| %-44s | %9s | %10s | %12s |\n' "command" "seconds" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "-----------" "------------" "--------------"
+printf '| %-46s | %9s | %10s | %12s |\n' "command" "seconds" "MB/s" "peak RSS MB"
+printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "-----------" "------------" "--------------"
 
-# measure NAME INPUT_BYTES COMMAND...: best of 3 wall-clock runs (page cache warm).
-measure() {
-  local name=$1 input=$2
-  shift 2
-  local best="" rss=0
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$timing" "$@" >/dev/null 2>/dev/null || true
-    local out seconds kb
-    out=$(tail -1 "$timing")
-    seconds=${out% *}
-    kb=${out#* }
-    if [ -z "$best" ] || awk "BEGIN {exit !($seconds < $best)}"; then best=$seconds; fi
-    [ "$kb" -gt "$rss" ] && rss=$kb
-  done
-  awk -v n="$name" -v s="$best" -v b="$input" -v r="$rss" \
-    'BEGIN { printf "| %-44s | %9.2f | %10.0f | %12.0f |\n", n, s, (s > 0 ? b / s / 1e6 : 0), r / 1024 }'
-}
+source Benchmarks/measure.sh
 
 measure "cat (plain)" "$bytes" cat "$corpus"
 measure "zstd -dc (.zst)" "$bytes" zstd -dc "$corpus.zst"
