@@ -78,9 +78,6 @@ package struct AlertReport: Sendable {
   /// Counter matches in no per-minute figure (the minute table was full).
   package var counterMinutesDropped = 0
 
-  /// The most severe episode's severity, nil when none fired.
-  package var worstSeverity: Severity? { episodes.map(\.severity).max() }
-
   package init(plan: RulePlan, shard: RuleShard, evaluation: RuleEvaluation, filter: any TextFilter) {
     rules = plan.rules
     step = plan.step

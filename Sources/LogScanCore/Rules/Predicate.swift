@@ -14,16 +14,6 @@ package indirect enum Predicate: Sendable, Equatable {
   case any([Predicate])
   case not(Predicate)
 
-  /// Every field the predicate reads.
-  package var fields: [FieldRef] {
-    switch self {
-    case .equals(let field, _), .prefix(let field, _), .exists(let field, _): return [field]
-    case .error: return []
-    case .all(let list), .any(let list): return list.flatMap(\.fields)
-    case .not(let inner): return inner.fields
-    }
-  }
-
   package var description: String {
     switch self {
     case .equals(let field, let values):

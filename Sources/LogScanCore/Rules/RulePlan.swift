@@ -115,24 +115,4 @@ package struct RulePlan: Sendable {
     self.accumulators = accumulators
     self.ruleAccumulator = ruleAccumulator
   }
-
-  /// The extra fields rules and counters read (already bound by the
-  /// configuration to `Field.extra*` slots).
-  package var fields: [FieldRef] {
-    var result: [FieldRef] = []
-    func add(_ field: FieldRef?) { if let field, !result.contains(field) { result.append(field) } }
-    for rule in rules {
-      add(rule.metric.field)
-      if case .field(let field) = rule.scope { add(field) }
-      rule.filter?.fields.forEach(add)
-    }
-    for counter in counters {
-      counter.predicate.fields.forEach(add)
-      add(counter.groupBy)
-      add(counter.sum)
-    }
-    return result
-  }
-
-  package var isEmpty: Bool { rules.isEmpty && counters.isEmpty }
 }

@@ -312,8 +312,6 @@ package struct LogSketch: Sendable {
     }
   }
 
-  package var total: Int { Int(nonPositive) + counts.reduce(0) { $0 + Int($1) } }
-
   /// The bucket holding the value of rank `rank` (1-based): its bounds, or
   /// (0, 0) when that value is zero or below.
   package func bucket(ofRank rank: Int) -> (low: Double, high: Double)? {
