@@ -27,6 +27,20 @@ struct AlertOptions: ParsableArguments {
     return try input.configuration()
   }
 
+  /// The configuration, its redactor, and scan options that evaluate its
+  /// rules (the redactor also cleans error messages before they become
+  /// templates).
+  func prepare(_ input: InputOptions, _ redaction: RedactionOptions) throws -> (
+    configuration: Configuration, redactor: Redactor, options: ScanOptions
+  ) {
+    let configuration = try self.configuration(input)
+    let redactor = try redaction.redactor(configuration)
+    var options = input.scanOptions(configuration)
+    options.redactor = redactor
+    options.rules = configuration.rulePlan
+    return (configuration, redactor, options)
+  }
+
   /// Writes the state changes as NDJSON, when asked to.
   func writeEvents(_ report: AlertReport?) throws {
     guard let alertsOut, let report else { return }

@@ -30,11 +30,7 @@ struct Check: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    let configuration = try alerts.configuration(input)
-    let redactor = try redaction.redactor(configuration)
-    var options = input.scanOptions(configuration)
-    options.redactor = redactor
-    options.rules = configuration.rulePlan
+    let (_, redactor, options) = try alerts.prepare(input, redaction)
     try input.refuseKeyboard()
     let result = try input.scan(options)
     let report = SummaryReport(result, topErrorCount: 0, filter: redactor)

@@ -91,12 +91,8 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    let configuration = try alerts.configuration(input)
-    let redactor = try redaction.redactor(configuration)
-    var options = input.scanOptions(configuration)
-    // The redactor also cleans error messages before they become templates.
-    options.redactor = redactor
-    if !noRules { options.rules = configuration.rulePlan }
+    var (_, redactor, options) = try alerts.prepare(input, redaction)
+    if noRules { options.rules = nil }
     if audit { options.audit = redactor.enabled ? redactor : .standard }
     try input.refuseKeyboard()
     let result = try input.scan(options)

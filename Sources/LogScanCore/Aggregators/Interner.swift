@@ -61,6 +61,23 @@ package struct Interner: Sendable {
     return insert(key, hash: hash)
   }
 
+  /// The id of `key` in a table of at most `limit` keys: a new key of a full
+  /// table gets the id of "(other)" (added past the limit if need be).
+  /// `added`: the id is new (the caller grows its per-id arrays); `folded`:
+  /// the key went to "(other)".
+  @inline(__always)
+  package mutating func intern(_ key: UnsafeRawBufferPointer, limit: Int) -> (id: Int, added: Bool, folded: Bool) {
+    if let id = find(key) { return (id, false, false) }
+    if count < limit { return (intern(key), true, false) }
+    return Array(Self.otherKey.utf8).withUnsafeBytes { other in
+      if let id = find(other) { return (id, false, true) }
+      return (intern(other), true, true)
+    }
+  }
+
+  /// What a capped table calls the keys it had no room for.
+  package static let otherKey = "(other)"
+
   private mutating func insert(_ key: UnsafeRawBufferPointer, hash: UInt64) -> Int {
     let id = hashes.count
     bytes.append(contentsOf: key)

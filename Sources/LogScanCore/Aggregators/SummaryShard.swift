@@ -55,7 +55,7 @@ package struct LineCounts: Sendable, Equatable {
 
 /// A table of scopes keyed by name (services, routes), capped.
 package struct ScopeTable: Sendable {
-  package static let otherKey = "(other)"
+  package static let otherKey = Interner.otherKey
   package private(set) var names = Interner()
   package var stats: [ScopeStats] = []
   package let limit: Int
@@ -68,21 +68,9 @@ package struct ScopeTable: Sendable {
   /// "(other)".
   @inline(__always)
   package mutating func index(of key: UnsafeRawBufferPointer) -> Int {
-    if let id = names.find(key) { return id }
-    if names.count < limit { return add(key) }
-    folded += 1
-    return index(ofOther: ())
-  }
-
-  private mutating func index(ofOther: Void) -> Int {
-    let other = Array(Self.otherKey.utf8)
-    if let id = other.withUnsafeBytes({ names.find($0) }) { return id }
-    return other.withUnsafeBytes { add($0) }
-  }
-
-  private mutating func add(_ key: UnsafeRawBufferPointer) -> Int {
-    let id = names.intern(key)
-    stats.append(ScopeStats())
+    let (id, added, wasFolded) = names.intern(key, limit: limit)
+    if added { stats.append(ScopeStats()) }
+    if wasFolded { folded += 1 }
     return id
   }
 

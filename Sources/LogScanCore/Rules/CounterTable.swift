@@ -45,22 +45,9 @@ package struct CounterTable: Sendable {
       current.add(figures)
     }
     if let group {
-      let id: Int
-      if let existing = groups.find(group) {
-        id = existing
-      } else if groups.count < maxGroups {
-        id = groups.intern(group)
-        groupFigures.append(Figures())
-      } else {
-        folded += 1
-        let other = Array(ScopeTable.otherKey.utf8)
-        if let existing = other.withUnsafeBytes({ groups.find($0) }) {
-          id = existing
-        } else {
-          id = other.withUnsafeBytes { groups.intern($0) }
-          groupFigures.append(Figures())
-        }
-      }
+      let (id, added, wasFolded) = groups.intern(group, limit: maxGroups)
+      if added { groupFigures.append(Figures()) }
+      if wasFolded { folded += 1 }
       groupFigures[id].add(figures)
     }
   }

@@ -209,6 +209,12 @@ private struct SeriesRun {
           episode!.peakAt = t
         }
       }
+      func fire() {
+        state = .firing
+        episode?.fired = t
+        episode?.firingEvaluations = 1
+        emit(.firing)
+      }
       switch state {
       case .inactive, .resolved:
         guard holds else { continue }
@@ -217,10 +223,7 @@ private struct SeriesRun {
         episode = nil
         notePeak()
         if rule.forDuration <= 0 {
-          state = .firing
-          episode?.fired = t
-          episode?.firingEvaluations = 1
-          emit(.firing)
+          fire()
         } else {
           state = .pending
           emit(.pending)
@@ -229,12 +232,7 @@ private struct SeriesRun {
         if holds {
           lastTrue = t
           notePeak()
-          if t - activeAt >= rule.forDuration {
-            state = .firing
-            episode?.fired = t
-            episode?.firingEvaluations = 1
-            emit(.firing)
-          }
+          if t - activeAt >= rule.forDuration { fire() }
         } else {
           state = .inactive
           episode = nil

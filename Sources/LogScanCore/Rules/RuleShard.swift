@@ -113,13 +113,13 @@ package struct SeriesTable: Sendable {
   /// The series of a name (a service, a route, a field value).
   @inline(__always)
   mutating func series(named key: UnsafeRawBufferPointer) -> Int32 {
-    if let id = names.find(key) { return Int32(id) }
-    if names.count < maxSeries { return addSeries(key) }
-    folded &+= 1
-    return Array(ScopeTable.otherKey.utf8).withUnsafeBytes { other in
-      if let id = names.find(other) { return Int32(id) }
-      return addSeries(other)
+    let (id, added, wasFolded) = names.intern(key, limit: maxSeries)
+    if added {
+      currentBucket.append(.min)
+      currentCell.append(-1)
     }
+    if wasFolded { folded &+= 1 }
+    return Int32(id)
   }
 
   /// The series of a summary scope index, named `name` when first seen.
@@ -130,13 +130,6 @@ package struct SeriesTable: Sendable {
     while seriesOfScope.count <= scopeIndex { seriesOfScope.append(-1) }
     seriesOfScope[scopeIndex] = id
     return id
-  }
-
-  private mutating func addSeries(_ key: UnsafeRawBufferPointer) -> Int32 {
-    let id = names.intern(key)
-    currentBucket.append(.min)
-    currentCell.append(-1)
-    return Int32(id)
   }
 
   /// The cell of (series, bucket), made on first use; nil when the table
