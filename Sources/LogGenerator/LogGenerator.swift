@@ -121,14 +121,16 @@ public struct LogGenerator {
     let rejected = !fails && uniform() < 0.03
     let failingService = fails ? (route.services.randomElement(using: &random) ?? "api-gateway") : ""
 
+    // The gateway calls the services one after another; every event is
+    // written when its work is done, with how long it took (as access logs
+    // and request middleware do).
     var time = clockMicros
-    var total = 0.0
     for service in route.services {
       time += Int64(uniform() * 2000)
       var ms = latency(medianMs: route.medianMs * slowdown)
       let failed = fails && service == failingService
       if failed { ms *= 3 }
-      total += ms
+      time += Int64(ms * 1000)
       let level = failed ? "error" : "info"
       let message =
         failed
@@ -137,7 +139,8 @@ public struct LogGenerator {
         to: &out, level: level, time: time, service: service, requestId: requestId, userId: userId,
         action: route.action, durationMs: ms, status: nil, method: nil, path: nil, message: message)
     }
-    total += latency(medianMs: 2)
+    time += Int64(latency(medianMs: 2) * 1000)
+    let total = Double(time - clockMicros) / 1000
     let status =
       fails
       ? [500, 502, 503][Int(random.next() % 3)]
@@ -148,7 +151,7 @@ public struct LogGenerator {
       ? (failingService == "api-gateway" ? failureMessage("api-gateway") : "Request failed with status \(status)")
       : "Request completed"
     appendEvent(
-      to: &out, level: level, time: time + Int64(total * 1000), service: "api-gateway", requestId: requestId,
+      to: &out, level: level, time: time, service: "api-gateway", requestId: requestId,
       userId: userId, action: route.action, durationMs: total, status: status, method: route.method,
       path: path, message: message)
     if configuration.plantRate > 0 && Double(plantRandom.next() >> 11) / Double(1 << 53) < configuration.plantRate {
