@@ -292,7 +292,8 @@ def fold_word(word):
     at = word.find(b"@")
     numeric = all((48 <= c <= 57) or c in b".-+%" for c in word)
     if at > 0 and at < len(word) - 1 and b"." in word[at + 1:]:
-        return b"<email>"
+        # Messages are redacted before they are folded: an email is masked.
+        return b"[REDACTED:email]"
     if digits > 0 and numeric:
         return b"<num>"
     if digits > 0 and len(word) >= 4:
@@ -360,6 +361,63 @@ class Scope:
             self.durations.append(dur)
 
 
+REQUEST_ID_KEYS = ("requestId", "request_id", "req_id", "reqId", "trace_id", "traceId", "X-Request-ID")
+IDLE_NS = 30_000_000_000  # correlation.idle, the default
+
+
+class Request:
+    """One request as docs/summary.md defines it: the events of an id with no
+    gap over the idle time; each event covers [timestamp - duration, timestamp]."""
+
+    def __init__(self, rid):
+        self.id = rid
+        self.events = 0
+        self.services = []
+        self.start = self.end = self.last = self.newest = None
+        self.entry = None  # (start or inf, order, route, status)
+        self.max_status = None
+        self.failed = False
+
+    def add(self, order, ts, dur, status, error, service, route):
+        self.events += 1
+        if service not in self.services:
+            self.services.append(service)
+        start = None
+        if ts is not None:
+            start = ts - max(0, dur or 0)
+            self.start = start if self.start is None else min(self.start, start)
+            self.end = ts if self.end is None else max(self.end, ts)
+            self.newest = self.end
+            self.last = ts
+        if route is not None:
+            key = (start if start is not None else math.inf, order)
+            if self.entry is None or key[0] < self.entry[0]:
+                self.entry = (key[0], order, route, status)
+        if status is not None:
+            self.max_status = status if self.max_status is None else max(self.max_status, status)
+        self.failed = self.failed or error
+
+    @property
+    def duration(self):
+        return None if self.start is None else self.end - self.start
+
+    @property
+    def status(self):
+        if self.entry is not None and self.entry[3] is not None:
+            return self.entry[3]
+        return self.max_status
+
+
+def request_id(obj):
+    for key in REQUEST_ID_KEYS:
+        value = obj.get(key)
+        if isinstance(value, str) and value:
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return json.dumps(value)
+    return None
+
+
 def raw_member(line_text, key):
     """The raw text of a top-level number member (for exact integers)."""
     m = re.search(rb'"' + re.escape(key.encode()) + rb'"\s*:\s*(-?[0-9][0-9.eE+-]*)', line_text)
@@ -376,6 +434,10 @@ def compute(paths, max_line_bytes):
     services = defaultdict(Scope)
     routes = defaultdict(Scope)
     templates = defaultdict(int)
+    requests = []
+    open_requests = {}
+    uncorrelated = 0
+    order = 0
     for path in paths:
         for line in split_lines(read_bytes(path)):
             lines_read += 1
@@ -426,9 +488,24 @@ def compute(paths, max_line_bytes):
             service = service if isinstance(service, str) and service else "(none)"
             services[service].add(ts, dur, status, error)
             p = obj.get("path")
+            route = None
             if isinstance(p, str) and p:
                 method = obj.get("method")
-                routes[fold_route(method if isinstance(method, str) else None, p)].add(ts, dur, status, error)
+                route = fold_route(method if isinstance(method, str) else None, p)
+                routes[route].add(ts, dur, status, error)
+            rid = request_id(obj)
+            if rid is None:
+                uncorrelated += 1
+            else:
+                request = open_requests.get(rid)
+                if request is not None and ts is not None and request.last is not None and ts > request.last + IDLE_NS:
+                    request = None
+                if request is None:
+                    request = Request(rid)
+                    requests.append(request)
+                    open_requests[rid] = request
+                order += 1
+                request.add(order, ts, dur, status, error, service, route)
             if error:
                 msg = obj.get("message")
                 templates[fold_template(msg) if isinstance(msg, str) and msg else "(no message)"] += 1
@@ -436,7 +513,49 @@ def compute(paths, max_line_bytes):
         "lines": {"read": lines_read, "parsed": parsed, "malformed": malformed, "repairedUtf8": repaired,
                   "skippedByReason": dict(skipped), "typeErrors": dict(wrong)},
         "levels": dict(levels), "overall": overall, "services": services, "routes": routes, "templates": templates,
+        "requests": requests, "uncorrelated": uncorrelated,
     }
+
+
+def compare_requests(expected, report, problems):
+    """The REQUESTS section (docs/summary.md): counts, fan-out, end-to-end
+    percentiles (within 0.1%), entry routes, the slowest and latest failed."""
+    got = report.get("requests")
+    if got is None:
+        problems.append("requests: missing from the report")
+        return
+    requests = expected["requests"]
+
+    def check(field, want, have):
+        if want != have:
+            problems.append("requests %s: expected %r, logscan %r" % (field, want, have))
+
+    check("count", len(requests), got["requests"])
+    check("failed", sum(r.failed for r in requests), got["failed"])
+    check("events", sum(r.events for r in requests), got["events"])
+    check("eventsWithoutRequestId", expected["uncorrelated"], got["eventsWithoutRequestId"])
+    by_services = defaultdict(int)
+    for r in requests:
+        by_services[str(min(len(r.services), 6))] += 1
+    check("requestsByServiceCount", dict(by_services), got["requestsByServiceCount"])
+    check("eventsPerRequest.max", max((r.events for r in requests), default=0), got["eventsPerRequest"]["max"])
+    durations = sorted(r.duration / 1e6 for r in requests if r.duration is not None)
+    lat = got["latency"] or {}
+    check("latency count", len(durations), lat.get("count", 0))
+    if durations:
+        for key, p in [("p50", 50), ("p90", 90), ("p99", 99)]:
+            exact = nearest_rank(durations, p)
+            if abs(lat[key] - exact) > exact * 0.001 + 1e-6:
+                problems.append("requests %s: exact %.6f ms, logscan %.6f ms (over 0.1%%)" % (key, exact, lat[key]))
+    entry = defaultdict(int)
+    for r in requests:
+        entry[r.entry[2] if r.entry else "(no route)"] += 1
+    check("entryRoutes", dict(entry), {name: scope["events"] for name, scope in got["entryRoutes"].items()})
+    slowest = sorted((r for r in requests if r.duration is not None), key=lambda r: (-r.duration, r.id.encode()))[:10]
+    check("slowest", [(r.id, round(r.duration / 1e6, 6), r.status) for r in slowest],
+          [(x["requestId"], round(x["durationMs"], 6), x["status"]) for x in got["slowest"]])
+    failed = sorted((r for r in requests if r.failed), key=lambda r: (-(r.newest or -math.inf), r.id.encode()))[:10]
+    check("latestFailed", [r.id for r in failed], [x["requestId"] for x in got["latestFailed"]])
 
 
 def nearest_rank(sorted_values, p):
@@ -508,6 +627,7 @@ def main():
         for name, scope in expected[kind].items():
             if name in report[kind]:
                 compare_scope("%s[%s]" % (kind, name), scope, report[kind][name], problems)
+    compare_requests(expected, report, problems)
     top = sorted(expected["templates"].items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     got = [(e["template"], e["count"]) for e in report["topErrors"]]
     if [t for t in top] != got:

@@ -71,6 +71,9 @@ struct Summary: ParsableCommand {
   @Flag(name: .customLong("no-rules"), help: "Evaluate no alert rules and count no business counters.")
   var noRules = false
 
+  @Flag(name: .customLong("no-correlation"), help: "Do not follow requests by id (no REQUESTS section).")
+  var noCorrelation = false
+
   @Option(name: [.customShort("o"), .long], help: "Write the report to this file instead of standard output.")
   var output: String?
 
@@ -91,8 +94,9 @@ struct Summary: ParsableCommand {
 
   func run() throws {
     Output.ignoreBrokenPipeSignal()
-    var (_, redactor, options) = try alerts.prepare(input, redaction)
+    var (configuration, redactor, options) = try alerts.prepare(input, redaction)
     if noRules { options.rules = nil }
+    options.correlation = noCorrelation ? nil : configuration.correlation
     if audit { options.audit = redactor.enabled ? redactor : .standard }
     try input.refuseKeyboard()
     let result = try input.scan(options)

@@ -26,6 +26,7 @@ func writeTemporaryFile(_ bytes: [UInt8], name: String = "input.jsonl", in direc
 /// Runs the summary over files with the given options.
 func summarize(_ paths: [String], configure: (inout ScanOptions) -> Void = { _ in }) -> SummaryResult {
   var options = ScanOptions()
+  options.correlation = CorrelationSettings()
   configure(&options)
   return SummaryScan.run(InputPlan.make(paths: paths, options: options), options: options)
 }

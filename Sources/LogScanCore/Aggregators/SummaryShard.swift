@@ -165,6 +165,8 @@ package struct SummaryShard: Sendable {
   /// What alert rules and business counters are evaluated on, when the
   /// scan has any.
   package var rules: RuleShard?
+  /// Completed requests, when the scan correlates.
+  package var correlation: CorrelationStats?
 
   package mutating func countFormat(input: Int, format: Int, count: Int = 1) {
     if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
@@ -196,6 +198,9 @@ package struct SummaryShard: Sendable {
     audit.merge(other.audit)
     if let theirs = other.rules {
       if rules == nil { rules = theirs } else { rules!.merge(theirs) }
+    }
+    if let theirs = other.correlation {
+      if correlation == nil { correlation = theirs } else { correlation!.merge(theirs) }
     }
     for (input, counts) in other.formatCounts.enumerated() {
       for (format, count) in counts.enumerated() where count > 0 {

@@ -12,15 +12,11 @@ package struct SummarySink: LineSink, ~Copyable {
   private var methodText: [UInt8] = []
   private var messageText: [UInt8] = []
   private var redactedText: [UInt8] = []
+  private var idText: [UInt8] = []
+  private var userText: [UInt8] = []
   private var findings: [Finding] = []
 
-  private let formats: FormatCatalog
-  /// The format the last line had; its table is the scanner's.
-  private var currentFormat: Int
-  /// The last marker set classified, and its format (lines of one format
-  /// mostly have the same keys).
-  private var lastMarkers: UInt64 = .max
-  private var lastClassified = 0
+  private var formats: FormatTracker
   /// Parsed lines of the current input by format, flushed into the shard
   /// when the input changes (one array bump per line, not two).
   private var formatTally: [Int]
@@ -43,10 +39,18 @@ package struct SummarySink: LineSink, ~Copyable {
   private var oldestInUnit: [Int64] = []
   private var oldestLimit = Int64.max
 
+  /// Request correlation, when the scan correlates: this worker's open
+  /// requests, and where the requests cut by unit boundaries are joined.
+  private var correlator: Correlator?
+  private let joiner: SeamJoiner?
+  private var currentUnit = -1
+
   package init(
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
-    rules: RulePlan? = nil
+    rules: RulePlan? = nil, correlation: (settings: CorrelationSettings, joiner: SeamJoiner, workers: Int)? = nil
   ) {
+    correlator = correlation.map { Correlator(settings: $0.settings, limits: limits, workers: $0.workers) }
+    joiner = correlation?.joiner
     self.redactor = redactor
     self.rules = rules
     // Each sink compiles its own: a class shared by the workers would have
@@ -56,8 +60,7 @@ package struct SummarySink: LineSink, ~Copyable {
     lateness = rules?.lateness ?? 0
     ruleShard = rules.map { RuleShard(plan: $0, limits: limits) } ?? RuleShard()
     memo = TextMemo(slots: program?.memoFields.count ?? 0)
-    self.formats = formats
-    currentFormat = formats.fallbackIndex
+    self.formats = FormatTracker(formats)
     formatTally = [Int](repeating: 0, count: formats.names.count)
     extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
     shard = SummaryShard(limits: limits)
@@ -69,6 +72,9 @@ package struct SummarySink: LineSink, ~Copyable {
   package mutating func begin(input: Int, unit: Int) {
     flushFormatTally()
     flushEdge()
+    flushRequests()
+    correlator?.begin(unit: unit)
+    currentUnit = unit
     self.input = input
     self.unit = unit
     examplesInUnit = 0
@@ -88,6 +94,14 @@ package struct SummarySink: LineSink, ~Copyable {
     oldestLimit = .max
   }
 
+  /// Hands the unit's requests that may continue in another unit to the joiner.
+  mutating func flushRequests() {
+    guard correlator != nil, currentUnit >= 0 else { return }
+    let (heads, tails) = correlator!.endUnit(services: shard.services.names, routes: shard.routes.names)
+    joiner!.deliver(unit: currentUnit, heads: heads, tails: tails)
+    currentUnit = -1
+  }
+
   mutating func flushFormatTally() {
     for (format, count) in formatTally.enumerated() where count > 0 {
       shard.countFormat(input: input, format: format, count: count)
@@ -102,26 +116,7 @@ package struct SummarySink: LineSink, ~Copyable {
 
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     shard.lines.read &+= 1
-    var outcome = extractor.extract(bytes)
-    var format = currentFormat
-    switch outcome {
-    case .event, .malformed(.wrongType), .malformed(.badTimestamp):
-      // The line is JSON: its keys tell its format. Read it again with that
-      // format's keys if it is not the one the previous line had.
-      let markers = extractor.scanner.markers
-      if markers != lastMarkers {
-        lastMarkers = markers
-        lastClassified = formats.classify(markers)
-      }
-      format = lastClassified
-      if format != currentFormat {
-        currentFormat = format
-        extractor.scanner.table = formats.tables[format]
-        outcome = extractor.extract(bytes)
-      }
-    default:
-      break
-    }
+    let (outcome, format) = formats.extract(bytes, with: &extractor)
     switch outcome {
     case .blank:
       shard.lines.skipped[SkipReason.allCases.firstIndex(of: .blank)!] += 1
@@ -188,6 +183,19 @@ package struct SummarySink: LineSink, ~Copyable {
       let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
       routeIndex = route
       shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
+    }
+
+    if correlator != nil {
+      if let id = Self.identifier(extractor, line, &idText), id.count > 0 {
+        correlator!.add(
+          id: id, user: Self.text(extractor, .userId, line, &userText), event: event, isError: isError,
+          service: service, route: routeIndex)
+        if correlator!.needsFlush {
+          correlator!.flush(services: shard.services.names, routes: shard.routes.names)
+        }
+      } else {
+        correlator!.uncorrelated()
+      }
     }
 
     if isError {
@@ -308,6 +316,18 @@ package struct SummarySink: LineSink, ~Copyable {
     return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
   }
 
+  /// The request id's bytes (a string decoded, or a number's text).
+  @inline(__always)
+  private static func identifier(
+    _ extractor: borrowing EventExtractor, _ line: UnsafeRawBufferPointer, _ storage: inout [UInt8]
+  ) -> UnsafeRawBufferPointer? {
+    guard let (bytes, escaped) = extractor.rawIdentifier(.requestId, in: line) else { return nil }
+    guard escaped else { return bytes }
+    storage.removeAll(keepingCapacity: true)
+    appendDecodedJSONString(bytes, to: &storage)
+    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
+  }
+
   package static let noService: [UInt8] = Array("(none)".utf8)
   package static let noMessage = "(no message)"
 }
@@ -317,6 +337,7 @@ extension SummarySink {
   package func finishedShard() -> SummaryShard {
     var result = shard
     if rules != nil { result.rules = ruleShard }
+    if let correlator { result.correlation = correlator.stats }
     return result
   }
 }

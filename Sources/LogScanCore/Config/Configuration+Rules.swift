@@ -123,6 +123,48 @@ extension Configuration {
     }
   }
 
+  /// The `correlation` section:
+  ///
+  ///     correlation:
+  ///       idle: 30s          # a request is complete after this long without events
+  ///       max_open: 400000   # open requests kept at most; the oldest beyond are evicted
+  ///       top: 10            # slowest and latest failed requests listed
+  ///       enabled: true
+  mutating func readCorrelation(_ node: ConfigNode, _ reader: SectionReader) throws(ConfigError) {
+    if case .null = node { return }
+    guard case .mapping(let entries, _) = node else {
+      throw reader.fail(node.line, "'correlation' must be a mapping, found \(node.typeName)", nil)
+    }
+    var settings = CorrelationSettings()
+    var enabled = true
+    func whole(_ node: ConfigNode, _ what: String, atLeast least: Int) throws(ConfigError) -> Int {
+      guard let value = Int(try reader.scalar(node, what)), value >= least else {
+        throw reader.fail(node.line, "\(what) must be a whole number of at least \(least)", nil)
+      }
+      return value
+    }
+    let known = ["idle", "max_open", "top", "enabled"]
+    for entry in entries {
+      switch entry.key {
+      case "idle":
+        settings.idle = try reader.duration(entry.value, "'correlation.idle'")
+        guard settings.idle > 0 else { throw reader.fail(entry.line, "'correlation.idle' must be more than 0", nil) }
+      case "max_open": settings.maxOpen = try whole(entry.value, "'correlation.max_open'", atLeast: 1)
+      case "top": settings.top = try whole(entry.value, "'correlation.top'", atLeast: 0)
+      case "enabled":
+        let text = try reader.scalar(entry.value, "'correlation.enabled'")
+        guard text == "true" || text == "false" else {
+          throw reader.fail(entry.line, "'correlation.enabled' must be true or false, found '\(text)'", nil)
+        }
+        enabled = text == "true"
+      default:
+        throw reader.fail(
+          entry.line, "unknown key '\(entry.key)' in 'correlation'", reader.didYouMean(entry.key, known))
+      }
+    }
+    correlation = enabled ? settings : nil
+  }
+
   mutating func readAlerting(_ node: ConfigNode, _ reader: SectionReader) throws(ConfigError) {
     if case .null = node { return }
     guard case .mapping(let entries, _) = node else {

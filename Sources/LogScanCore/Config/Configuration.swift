@@ -40,6 +40,8 @@ package struct Configuration: Sendable, Equatable {
   package var format: String?
   package var redaction = RedactionSettings()
   package var alerting = AlertingSettings()
+  /// How requests are followed by id; nil: `correlation: {enabled: false}`.
+  package var correlation: CorrelationSettings? = CorrelationSettings()
   /// Rules and counters of the file; built-in ones.
   package var userRules: [Rule] = []
   package var userCounters: [Counter] = []
@@ -68,7 +70,7 @@ package struct Configuration: Sendable, Equatable {
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.sources == $1.sources }
   }
 
-  package static let topLevelKeys = ["fields", "units", "format", "alerting", "rules", "counters", "redaction"]
+  package static let topLevelKeys = ["fields", "units", "format", "alerting", "rules", "counters", "redaction", "correlation"]
   /// Field names a mapping may use (the canonical keys, and a few aliases).
   package static let fieldNames: [String: Field] = {
     var names: [String: Field] = [:]
@@ -112,6 +114,7 @@ package struct Configuration: Sendable, Equatable {
     var alertingNode: ConfigNode?
     var rulesNode: ConfigNode?
     var countersNode: ConfigNode?
+    var correlationNode: ConfigNode?
     switch root {
     case .null:
       return
@@ -201,6 +204,7 @@ package struct Configuration: Sendable, Equatable {
         case "alerting": alertingNode = member.value
         case "rules": rulesNode = member.value
         case "counters": countersNode = member.value
+        case "correlation": correlationNode = member.value
         default:
           preconditionFailure("Unhandled configuration section '\(member.key)'")
         }
@@ -210,6 +214,7 @@ package struct Configuration: Sendable, Equatable {
     }
     // Counters before rules (rules count them), the step before both.
     let reader = SectionReader(fail: fail, didYouMean: didYouMean)
+    if let correlationNode { try readCorrelation(correlationNode, reader) }
     if let alertingNode { try readAlerting(alertingNode, reader) }
     if let countersNode { try readCounters(countersNode, reader) }
     if let rulesNode { try readRules(rulesNode, reader) }

@@ -88,6 +88,18 @@ package struct EventExtractor: ~Copyable {
     return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
   }
 
+  /// Like `rawText`, but a number is taken as its text too (ids such as
+  /// `"req_id": 4711`).
+  @inline(__always)
+  package func rawIdentifier(_ field: Field, in line: UnsafeRawBufferPointer) -> (
+    bytes: UnsafeRawBufferPointer, escaped: Bool
+  )? {
+    guard scanner.has(field) else { return nil }
+    let capture = scanner.capture(field)
+    guard capture.kind == .string || capture.kind == .number else { return nil }
+    return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
+  }
+
   /// The method and target of an HTTP request line ("GET /a?b HTTP/1.1"),
   /// as slices of `line`; nil when the line has none or it is not one.
   package func requestLineParts(in line: UnsafeRawBufferPointer) -> (

@@ -24,6 +24,8 @@ package struct ScanOptions: Sendable {
   package var redactor: Redactor = .standard
   /// Alert rules and business counters to count events for; nil: none.
   package var rules: RulePlan? = nil
+  /// Follows requests by id (the summary's REQUESTS); nil: no correlation.
+  package var correlation: CorrelationSettings? = nil
 
   package init() {}
 }

@@ -8,6 +8,8 @@ package struct SummaryResult: Sendable {
   /// The rules evaluated over the merged buckets, when the scan had rules.
   package var evaluation: RuleEvaluation?
   package var rulePlan: RulePlan?
+  /// How requests were correlated, when they were.
+  package var correlation: CorrelationSettings?
 
   package var errors: [ReaderError] { inputs.compactMap(\.error) }
 
@@ -22,6 +24,7 @@ extension SummarySink: ScanSink {
   package consuming func finish() -> SummaryShard {
     flushFormatTally()
     flushEdge()
+    flushRequests()
     return finishedShard()
   }
 }
@@ -33,11 +36,23 @@ package enum SummaryScan {
     let audit = options.audit
     let redactor = options.redactor
     let rules = options.rules
+    let joiner = options.correlation.map { settings in
+      SeamJoiner(
+        settings: settings, limits: limits, units: plan.units.count,
+        skipped: Set(plan.units.indices.filter { plan.inputs[plan.units[$0].input].error != nil }))
+    }
+    let workers = max(1, min(options.jobs, plan.units.count))
+    let correlation = joiner.map { (options.correlation!, $0, workers) }
     let outcome = ScanPipeline.run(plan, options: options) {
-      SummarySink(formats: formats, limits: limits, redactor: redactor, audit: audit, rules: rules)
+      SummarySink(
+        formats: formats, limits: limits, redactor: redactor, audit: audit, rules: rules, correlation: correlation)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
+    if let joiner {
+      let joined = joiner.finish()
+      if shard.correlation == nil { shard.correlation = joined } else { shard.correlation!.merge(joined) }
+    }
     var examples = shard.examples.map { example in
       var fixed = example
       fixed.line = outcome.lineInInput(unit: example.unit, line: example.line)
@@ -55,6 +70,7 @@ package enum SummaryScan {
         .sorted { $0.lines != $1.lines ? $0.lines > $1.lines : $0.name < $1.name }
     }
     var result = SummaryResult(shard: shard, inputs: inputs, examples: examples)
+    result.correlation = options.correlation
     if let rules, var ruleShard = shard.rules {
       ruleShard.settleLateness(allowance: rules.lateness)
       result.shard.rules = ruleShard

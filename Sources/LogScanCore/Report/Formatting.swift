@@ -41,6 +41,9 @@ package enum Format {
     return "\(seconds / 60)m" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)s"
   }
 
+  /// An offset from a start, in milliseconds: "+12.3ms", or "0" for none.
+  package static func offset(ms: Double) -> String { ms == 0 ? "0" : "+" + duration(ms: ms) }
+
   /// A span of seconds: "3h 12m", "45s".
   package static func span(seconds: Double) -> String {
     let total = Int(seconds.rounded())

@@ -71,6 +71,14 @@ extension SummaryReport {
       alerts = AlertReport(plan: plan, shard: rules, evaluation: evaluation, filter: filter)
     }
 
+    if let settings = result.correlation, let stats = shard.correlation {
+      requests = RequestsReport(stats, settings: settings, filter: filter)
+      if stats.evicted > 0 {
+        diagnostics.append(
+          "more than \(Format.count(settings.maxOpen)) requests open at once: \(Format.count(stats.evicted)) "
+            + "evicted before they completed (raise correlation.max_open)")
+      }
+    }
     for info in result.inputs {
       if let error = info.error { diagnostics.append(filter.filter(error.message)) }
     }

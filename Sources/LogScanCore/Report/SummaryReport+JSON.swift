@@ -22,6 +22,7 @@ extension SummaryReport {
           ("distinctErrorTemplates", .int(truncation.distinctTemplates)),
         ])
       ),
+      ("requests", requests.map(\.json) ?? .null),
       ("alerts", alerts.map(\.json) ?? .null),
       ("counters", alerts.map(\.countersJSON) ?? .null),
       ("audit", audit.map(\.json) ?? .null),
@@ -105,21 +106,7 @@ extension SummaryReport.Scope {
       ("errorRate", .double(errorRate)),
       ("status", .object(statusClasses.map { ($0.0, .int($0.1)) })),
     ]
-    if let latency {
-      members.append(
-        (
-          "latencyMs",
-          .object([
-            ("count", .int(latency.count)),
-            ("p50", .double(latency.p50)), ("p90", .double(latency.p90)),
-            ("p95", .double(latency.p95)), ("p99", .double(latency.p99)),
-            ("p999", .double(latency.p999)), ("max", .double(latency.max)),
-            ("min", .double(latency.min)), ("mean", .double(latency.mean)),
-          ])
-        ))
-    } else {
-      members.append(("latencyMs", .object([("count", .int(0))])))
-    }
+    members.append(("latencyMs", latency?.json ?? .object([("count", .int(0))])))
     if let throughput {
       members.append(
         (
@@ -135,6 +122,19 @@ extension SummaryReport.Scope {
     members.append(("firstSeen", firstSeen.map { .string($0) } ?? .null))
     members.append(("lastSeen", lastSeen.map { .string($0) } ?? .null))
     return .object(members)
+  }
+}
+
+extension SummaryReport.Latency {
+  /// Milliseconds.
+  package var json: JSONValue {
+    .object([
+      ("count", .int(count)),
+      ("p50", .double(p50)), ("p90", .double(p90)),
+      ("p95", .double(p95)), ("p99", .double(p99)),
+      ("p999", .double(p999)), ("max", .double(max)),
+      ("min", .double(min)), ("mean", .double(mean)),
+    ])
   }
 }
 

@@ -50,6 +50,9 @@ extension SummaryReport {
     if !topErrors.isEmpty {
       out += "## Top errors\n\n" + errorTable().markdown() + "\n"
     }
+    if let requests {
+      out += "## Requests\n\n" + requests.markdown
+    }
     if let alerts {
       out += "## Alerts\n\n"
       if alerts.episodes.isEmpty {

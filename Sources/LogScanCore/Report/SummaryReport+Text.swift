@@ -35,6 +35,9 @@ extension SummaryReport {
       out += "\n" + style.bold("TOP ERRORS") + " (by message template)\n"
       out += errorTable().text()
     }
+    if let requests {
+      out += "\n" + style.bold("REQUESTS") + " (followed by request id)\n" + requests.text(style)
+    }
     if let alerts {
       out += "\n" + style.bold("ALERTS") + "\n" + alerts.text(style)
       if !alerts.counters.isEmpty {

@@ -120,6 +120,8 @@ package struct SummaryReport: Sendable {
   package var audit: Audit?
   /// Alerts and counters; nil when the scan had no rules.
   package var alerts: AlertReport?
+  /// Requests followed by id; nil when the scan did not correlate.
+  package var requests: RequestsReport?
 }
 
 /// Every text that comes from the input passes through one of these before

@@ -1,0 +1,379 @@
+/// How requests are correlated (the `correlation` section of the config).
+package struct CorrelationSettings: Sendable, Equatable {
+  /// A request is complete once no event of it came for this long, in event
+  /// time; an event of its id after a longer gap starts another request.
+  package var idle: Int64 = 30_000_000_000
+  /// Open requests kept at most (all workers together, about 240 bytes
+  /// each); beyond, the least recently seen is evicted.
+  package var maxOpen = 400_000
+  /// Requests listed as the slowest and as the latest failed.
+  package var top = 10
+
+  package init() {}
+}
+
+/// Follows the requests of one worker's events: opens a record per request
+/// id, completes it when idle (counting it into `stats`), and at the end of
+/// each work unit hands on what may continue in the next unit (see
+/// `SeamJoiner`). Completed requests wait in `pending` until `flush`, which
+/// has the names of the sink's services and routes: the hot path never
+/// touches them.
+struct Correlator {
+  let settings: CorrelationSettings
+  private let maxOpen: Int
+  private var table = RequestTable()
+  var stats: CorrelationStats
+  /// Completed (unlinked) records not yet counted.
+  private var pending: [Int32] = []
+  /// Requests opened at the start of the unit and completed in it.
+  private var heads: [RequestTrack] = []
+  /// The sink's route ids to `stats.entryRoutes` ids (-1: not yet looked up).
+  private var routeMap: [Int32] = []
+  private var noRoute = -1
+  /// Requests opened before the unit's event time passed this may continue
+  /// a request of the previous unit.
+  private var fringeEnd = Int64.min
+  private var hasFringe = false
+  private var watermark = Int64.min
+  private var nextSweep = Int64.min
+
+  /// Ids longer than this are not correlated (counted as without an id).
+  static let maxIdBytes = 1024
+  static let sweepEvery: Int64 = 1_000_000_000
+  static let flushAt = 256
+
+  init(settings: CorrelationSettings, limits: SummaryLimits, workers: Int) {
+    self.settings = settings
+    maxOpen = max(1, settings.maxOpen / max(1, workers))
+    stats = CorrelationStats(limits: limits, top: settings.top)
+  }
+
+  /// Starts a unit. The first unit of the plan has nothing before it.
+  mutating func begin(unit: Int) {
+    hasFringe = unit > 0
+    fringeEnd = .min
+    watermark = .min
+    nextSweep = .min
+  }
+
+  /// Enough completed requests wait to be counted.
+  var needsFlush: Bool { pending.count >= Self.flushAt }
+
+  /// Ends the unit: the requests completed at its start, and every request
+  /// still open (with whether it was opened at the start).
+  mutating func endUnit(
+    services: borrowing Interner, routes: borrowing Interner
+  ) -> (heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {
+    flush(services: services, routes: routes)
+    var tails: [(track: RequestTrack, head: Bool)] = []
+    for record in table.openRecords {
+      tails.append((track(record, services: services, routes: routes), table[record].edge))
+    }
+    table.reset()
+    let done = heads
+    heads = []
+    return (done, tails)
+  }
+
+  mutating func uncorrelated() { stats.uncorrelated &+= 1 }
+
+  /// Counts one event of request `id`.
+  @inline(__always)
+  mutating func add(
+    id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?, event: Event, isError: Bool, service: Int, route: Int?
+  ) {
+    guard id.count <= Self.maxIdBytes else {
+      stats.uncorrelated &+= 1
+      return
+    }
+    stats.events &+= 1
+    if let timestamp = event.timestamp, timestamp > watermark {
+      if watermark == .min { fringeEnd = timestamp &+ settings.idle }
+      watermark = timestamp
+      if timestamp >= nextSweep {
+        sweep()
+        nextSweep = timestamp &+ Self.sweepEvery
+      }
+    }
+    let hash = Interner.hash(id)
+    var found = table.find(id, hash: hash)
+    if let record = found, let timestamp = event.timestamp, table[record].lastSeen != .min,
+      timestamp > table[record].lastSeen &+ settings.idle
+    {
+      // The id again after a longer gap than `idle`: another request.
+      complete(record)
+      found = nil
+    }
+    let record: Int32
+    if let found {
+      record = found
+    } else {
+      if table.count >= maxOpen {
+        sweep()
+        if table.count >= maxOpen { evictOldest() }
+      }
+      record = table.insert(id, hash: hash, user: user, key: event.timestamp ?? watermark)
+      table[record].edge = hasFringe && (fringeEnd == .min || watermark < fringeEnd)
+    }
+    if let user, table[record].userLength < 0 { table.setUser(record, user) }
+    update(record, event, isError: isError, service: service, route: route)
+  }
+
+  @inline(__always)
+  private mutating func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
+    // One copy in and out: each write through the table would check that
+    // its storage is not shared.
+    var r = table[record]
+    let duration = max(0, event.duration ?? 0)
+    var startOffset = Int32.max
+    var endOffset = Int32.min
+    var eventStart = Int64.max
+    r.events &+= 1
+    if let timestamp = event.timestamp {
+      eventStart = timestamp &- duration
+      if r.firstSeen == .max {
+        r.firstSeen = timestamp
+        r.base = eventStart
+      }
+      r.lastSeen = timestamp
+      if timestamp > r.newest { r.newest = timestamp }
+      if eventStart < r.start { r.start = eventStart }
+      if timestamp > r.end { r.end = timestamp }
+      startOffset = Self.offset(eventStart, from: r.base)
+      endOffset = Self.offset(timestamp, from: r.base)
+    }
+    if let route, r.entryRoute < 0 || eventStart < r.entryStart {
+      r.entryRoute = Int32(route)
+      r.entryStart = eventStart
+      r.entryStatus = event.status.map(Self.clampStatus) ?? -1
+    }
+    if let status = event.status { r.maxStatus = max(r.maxStatus, Self.clampStatus(status)) }
+    if isError { r.failed = true }
+
+    let first = Int(record) * RequestTable.spanStride
+    let count = Int(r.spanCount)
+    var index = first + count
+    for k in first..<(first + count) where table.spans[k].service == UInt16(service) {
+      index = k
+      break
+    }
+    var span: RequestTable.Span
+    if index < first + count {
+      span = table.spans[index]
+    } else if count < RequestTable.spanStride {
+      span = RequestTable.Span(service: UInt16(service))
+      r.spanCount += 1
+    } else {
+      index = first + count - 1
+      span = table.spans[index]
+      span.service = RequestTable.otherService
+    }
+    if span.events < .max { span.events += 1 }
+    if isError { span.failed = true }
+    if startOffset < span.start { span.start = startOffset }
+    if endOffset > span.end { span.end = endOffset }
+    table.spans[index] = span
+    table[record] = r
+  }
+
+  private static func clampStatus(_ status: Int) -> Int16 { Int16(clamping: status) }
+
+  /// Microseconds from `base`, clamped to 32 bits (35 minutes).
+  private static func offset(_ time: Int64, from base: Int64) -> Int32 {
+    Int32(clamping: (time &- base) / 1000)
+  }
+
+  /// Completes the requests idle for longer than `idle` at the watermark.
+  private mutating func sweep() {
+    guard watermark != .min else { return }
+    let limit = watermark &- settings.idle
+    while let entry = table.front(), entry.key < limit {
+      table.popFront()
+      let newest = table[entry.record].newest
+      if newest == .min {
+        // No timed event yet (opened before the unit's first timestamp):
+        // idle from now on.
+        table.push(entry.record, key: watermark)
+      } else if newest > entry.key && newest >= limit {
+        table.push(entry.record, key: newest)
+      } else {
+        complete(entry.record)
+      }
+    }
+  }
+
+  /// Drops the least recently queued request: the table is full.
+  private mutating func evictOldest() {
+    guard let entry = table.front() else { return }
+    table.popFront()
+    table.remove(entry.record)
+    stats.evicted += 1
+  }
+
+  private mutating func complete(_ record: Int32) {
+    table.unlink(record)
+    pending.append(record)
+  }
+
+  /// Counts the completed requests (a request opened at the start of the
+  /// unit goes to `heads` instead: it may continue one of the previous unit).
+  mutating func flush(services: borrowing Interner, routes: borrowing Interner) {
+    for record in pending {
+      let r = table[record]
+      if r.edge {
+        heads.append(track(record, services: services, routes: routes))
+      } else {
+        let route = entryRouteIndex(r.entryRoute, routes: routes)
+        let kept = table.id(record).withUnsafeBytes { id in
+          stats.count(
+            duration: r.start <= r.end ? r.end - r.start : nil, newest: r.newest, id: id, events: Int(r.events),
+            services: Int(r.spanCount), failed: r.failed, status: Self.status(r), route: route)
+        }
+        if kept { stats.keep(track(record, services: services, routes: routes)) }
+      }
+      table.release(record)
+    }
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func entryRouteIndex(_ route: Int32, routes: borrowing Interner) -> Int {
+    guard route >= 0 else {
+      if noRoute < 0 { noRoute = stats.routeIndex(nil) }
+      return noRoute
+    }
+    let local = Int(route)
+    if local >= routeMap.count { routeMap += [Int32](repeating: -1, count: local + 1 - routeMap.count) }
+    if routeMap[local] < 0 {
+      routeMap[local] = Int32(routes.key(local).withUnsafeBytes { stats.routeIndex($0) })
+    }
+    return Int(routeMap[local])
+  }
+
+  private static func status(_ r: RequestTable.Record) -> Int? {
+    r.entryStatus >= 0 ? Int(r.entryStatus) : r.maxStatus >= 0 ? Int(r.maxStatus) : nil
+  }
+
+  /// The record as a `RequestTrack` (names instead of the sink's ids).
+  private func track(_ record: Int32, services: borrowing Interner, routes: borrowing Interner) -> RequestTrack {
+    let r = table[record]
+    var track = RequestTrack(id: Array(table.id(record)))
+    track.user = table.user(record).map(Array.init)
+    track.firstSeen = r.firstSeen
+    track.lastSeen = r.lastSeen
+    track.newest = r.newest
+    track.start = r.start
+    track.end = r.end
+    track.entryStart = r.entryStart
+    track.entryRoute = r.entryRoute >= 0 ? routes.string(Int(r.entryRoute)) : nil
+    track.entryStatus = r.entryStatus >= 0 ? Int(r.entryStatus) : nil
+    track.maxStatus = r.maxStatus >= 0 ? Int(r.maxStatus) : nil
+    track.events = Int(r.events)
+    track.failed = r.failed
+    let first = Int(record) * RequestTable.spanStride
+    for k in first..<(first + Int(r.spanCount)) {
+      let span = table.spans[k]
+      let timed = span.start <= span.end
+      track.services.append(
+        RequestTrack.ServiceSpan(
+          service: span.service == RequestTable.otherService
+            ? RequestTrack.otherServices : services.string(Int(span.service)),
+          start: timed ? r.base + Int64(span.start) * 1000 : .max,
+          end: timed ? r.base + Int64(span.end) * 1000 : .min,
+          events: Int(span.events), failed: span.failed))
+    }
+    return track
+  }
+}
+
+/// Joins the requests cut by work-unit boundaries, so that the result does
+/// not depend on how the input was split. Units are joined in plan order:
+/// the requests still open at the end of unit k (its tails) meet the
+/// requests opened at the start of unit k+1 (its heads); a head with the id
+/// of a tail, starting at most `idle` after it, is the same request. The
+/// same holds across files, in the order given (rotated files oldest first).
+package final class SeamJoiner: @unchecked Sendable {
+  private struct Delivery {
+    var heads: [RequestTrack]
+    var tails: [(track: RequestTrack, head: Bool)]
+  }
+
+  private let lock = ConditionLock()
+  private let idle: Int64
+  private let unitCount: Int
+  private let skipped: Set<Int>
+  private var pending: [Int: Delivery] = [:]
+  private var next = 0
+  /// The tails of the last unit joined, by id.
+  private var carry: [[UInt8]: RequestTrack] = [:]
+  private var stats: CorrelationStats
+
+  /// `skipped`: units never read (their input failed to open).
+  package init(settings: CorrelationSettings, limits: SummaryLimits, units: Int, skipped: Set<Int> = []) {
+    idle = settings.idle
+    unitCount = units
+    self.skipped = skipped
+    stats = CorrelationStats(limits: limits, top: settings.top)
+  }
+
+  func deliver(unit: Int, heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {
+    lock.withLock {
+      pending[unit] = Delivery(heads: heads, tails: tails)
+      while next < unitCount {
+        if skipped.contains(next) {
+          next += 1
+          continue
+        }
+        guard let delivery = pending.removeValue(forKey: next) else { break }
+        join(delivery)
+        next += 1
+      }
+    }
+  }
+
+  private func join(_ delivery: Delivery) {
+    for head in delivery.heads {
+      if let earlier = carry.removeValue(forKey: head.id) {
+        if earlier.continues(into: head, idle: idle) {
+          var joined = earlier
+          joined.absorb(head)
+          stats.add(joined)
+        } else {
+          stats.add(earlier)
+          stats.add(head)
+        }
+      } else {
+        stats.add(head)
+      }
+    }
+    var nextCarry: [[UInt8]: RequestTrack] = [:]
+    for (tail, isHead) in delivery.tails {
+      var track = tail
+      if isHead, let earlier = carry.removeValue(forKey: tail.id) {
+        if earlier.continues(into: tail, idle: idle) {
+          track = earlier
+          track.absorb(tail)
+        } else {
+          stats.add(earlier)
+        }
+      }
+      nextCarry[track.id] = track
+    }
+    // What the previous unit left open and this one did not continue ended there.
+    for track in carry.values { stats.add(track) }
+    carry = nextCarry
+  }
+
+  /// Joins what is left (units with nothing delivered count as empty) and
+  /// completes every request still open.
+  package func finish() -> CorrelationStats {
+    lock.withLock {
+      while next < unitCount {
+        if let delivery = pending.removeValue(forKey: next) { join(delivery) }
+        next += 1
+      }
+      for track in carry.values { stats.add(track) }
+      carry = [:]
+      return stats
+    }
+  }
+}

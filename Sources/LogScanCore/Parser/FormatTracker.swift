@@ -1,0 +1,43 @@
+/// Reads each line with the key table of its own log format: the format of
+/// the previous line first; when the line's keys say it is of another
+/// format (a stream that switched logger, two interleaved sources), it is
+/// read again with that format's table, which becomes current.
+package struct FormatTracker {
+  package let catalog: FormatCatalog
+  /// The format the last line had; its table is the scanner's.
+  private var current: Int
+  /// The last marker set classified, and its format (lines of one format
+  /// mostly have the same keys).
+  private var lastMarkers: UInt64 = .max
+  private var lastClassified = 0
+
+  package init(_ catalog: FormatCatalog) {
+    self.catalog = catalog
+    current = catalog.fallbackIndex
+  }
+
+  /// The line's outcome, and the index of its format in the catalog.
+  @inline(__always)
+  package mutating func extract(
+    _ bytes: UnsafeRawBufferPointer, with extractor: inout EventExtractor
+  ) -> (EventExtractor.Outcome, Int) {
+    var outcome = extractor.extract(bytes)
+    switch outcome {
+    case .event, .malformed(.wrongType), .malformed(.badTimestamp):
+      // The line is JSON: its keys tell its format.
+      let markers = extractor.scanner.markers
+      if markers != lastMarkers {
+        lastMarkers = markers
+        lastClassified = catalog.classify(markers)
+      }
+      if lastClassified != current {
+        current = lastClassified
+        extractor.scanner.table = catalog.tables[current]
+        outcome = extractor.extract(bytes)
+      }
+      return (outcome, current)
+    default:
+      return (outcome, current)
+    }
+  }
+}

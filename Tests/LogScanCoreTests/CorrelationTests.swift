@@ -1,0 +1,198 @@
+import Foundation
+import LogGenerator
+import LogScanCore
+import Testing
+
+@Suite struct CorrelationTests {
+  /// Every figure was worked out by hand (fixtures/correlation/README.md).
+  @Test func handCheckedFixture() throws {
+    let result = summarize([fixture("correlation/requests.jsonl")]) { $0.jobs = 1 }
+    let report = try #require(SummaryReport(result, filter: Redactor.standard).requests)
+    #expect(report.requests == 6)
+    #expect(report.failed == 2)
+    #expect(report.events == 10)
+    #expect(report.uncorrelated == 1)
+    #expect(report.evicted == 0)
+    #expect(report.slowest.map(\.id) == ["4711", "c0ffee", "req-b", "req-a", "req-a", "req-d"])
+    #expect(report.slowest.map(\.durationMs) == [2000, 1000, 500, 300, 10, 5])
+    #expect(report.recentFailures.map(\.id) == ["4711", "req-b"])
+
+    let a = report.slowest[3]
+    #expect(a.entryRoute == "POST /api/orders")
+    #expect(a.status == 201)
+    #expect(!a.failed)
+    #expect(a.events == 3)
+    #expect(a.start == "2026-03-01T10:00:00.050Z")
+    #expect(a.end == "2026-03-01T10:00:00.350Z")
+    #expect(a.services.map(\.service) == ["gateway", "auth", "orders"])
+    #expect(a.services.map(\.offsetMs) == [0, 30, 100])
+    #expect(a.services.map(\.durationMs) == [300, 20, 150])
+    #expect(a.user == "[REDACTED:email]")
+
+    let b = report.slowest[2]
+    #expect(b.entryRoute == "POST /api/payments/:id")
+    #expect(b.status == 502)
+    #expect(b.failed)
+    #expect(b.services.map(\.service) == ["gateway", "payments"])
+    #expect(b.services.map(\.failed) == [true, true])
+
+    let c = report.slowest[1]
+    #expect(c.entryRoute == nil)
+    #expect(c.status == nil)
+    let d = report.slowest[5]
+    #expect(d.services.map(\.service) == ["gateway", "cache"])
+    #expect(d.services[1].offsetMs == nil)
+    #expect(report.slowest[4].entryRoute == "GET /api/orders/:id")
+
+    #expect(report.eventsPerRequest.max == 3)
+    #expect(report.eventsPerRequest.p50 == 1)
+    #expect(abs(report.eventsPerRequest.mean - 10.0 / 6) < 1e-9)
+    #expect(report.serviceCounts.map { [$0.0, $0.1] } == [[1, 3], [2, 2], [3, 1]])
+    #expect(Set(report.entryRoutes.map(\.name)) == [
+      "POST /api/orders", "POST /api/payments/:id", "(no route)", "GET /health", "GET /api/orders/:id",
+      "GET /api/slow",
+    ])
+    let latency = try #require(report.latency)
+    #expect(latency.count == 6)
+    #expect(latency.max == 2000)
+    #expect(abs(latency.p50 - 300) <= 0.3)
+  }
+
+  /// The same requests whatever the split: one job, many small pieces on two
+  /// jobs (requests cut by piece boundaries), and the lines as two files
+  /// with a request across them.
+  @Test func requestsCutByShardsAndFilesAreJoined() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = try String(contentsOfFile: fixture("correlation/requests.jsonl"), encoding: .utf8)
+      .split(separator: "\n").map { $0 + "\n" }
+    // req-a's first two events in one file, its third in the next.
+    let first = writeTemporaryFile(Array(lines[..<2].joined().utf8), name: "a.jsonl", in: directory)
+    let second = writeTemporaryFile(Array(lines[2...].joined().utf8), name: "b.jsonl", in: directory)
+    let single = requestsJSON(summarize([fixture("correlation/requests.jsonl")]) { $0.jobs = 1 })
+    for pieceSize in [120, 200, 333] {
+      let split = summarize([fixture("correlation/requests.jsonl")]) {
+        $0.jobs = 2
+        $0.splitThreshold = 1
+        $0.maxPieceSize = Int64(pieceSize)
+      }
+      #expect(requestsJSON(split) == single, "pieces of \(pieceSize) bytes")
+    }
+    #expect(requestsJSON(summarize([first, second]) { $0.jobs = 1 }) == single)
+    #expect(requestsJSON(summarize([first, second]) { $0.jobs = 2 }) == single)
+  }
+
+  /// A generated log (requests of 2 to 5 events, interleaved) against an
+  /// independent computation with JSONSerialization: requests, failures,
+  /// fan-out, the slowest requests exactly, percentiles within 0.1%; and
+  /// identical on every split.
+  @Test func generatedLogAgainstAReference() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var configuration = LogGenerator.Configuration()
+    configuration.seed = 23
+    configuration.errorRate = 0.05
+    var generator = LogGenerator(configuration)
+    var data: [UInt8] = []
+    while data.count < 2_000_000 { generator.appendRequest(to: &data) }
+    let path = writeTemporaryFile(data, in: directory)
+
+    struct Reference {
+      var events = 0
+      var services: Set<String> = []
+      var start = Int64.max
+      var end = Int64.min
+      var failed = false
+    }
+    var requests: [String: Reference] = [:]
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+      let id = object["requestId"] as! String
+      let time = try #require(parseRFC3339(object["timestamp"] as! String))
+      let duration = Int64((((object["duration_ms"] as? Double) ?? 0) * 1e6).rounded())
+      var entry = requests[id] ?? Reference()
+      entry.events += 1
+      entry.services.insert(object["service"] as! String)
+      entry.start = min(entry.start, time - duration)
+      entry.end = max(entry.end, time)
+      if ((object["status"] as? Int) ?? 0) >= 500 || object["level"] as? String == "error" { entry.failed = true }
+      requests[id] = entry
+    }
+    let ranked = requests.map { ($0.key, $0.value.end - $0.value.start) }
+      .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+
+    let result = summarize([path]) { $0.jobs = 1 }
+    let report = try #require(SummaryReport(result).requests)
+    #expect(report.requests == requests.count)
+    #expect(report.failed == requests.values.filter(\.failed).count)
+    #expect(report.events == requests.values.reduce(0) { $0 + $1.events })
+    #expect(report.slowest.map(\.id) == ranked.prefix(10).map(\.0))
+    for (shown, expected) in zip(report.slowest, ranked) {
+      // Durations are read to the nanosecond on both sides, within rounding.
+      #expect(abs(shown.durationMs! - Double(expected.1) / 1e6) < 1e-3)
+    }
+    var byServices = [Int: Int]()
+    for entry in requests.values { byServices[entry.services.count, default: 0] += 1 }
+    #expect(report.serviceCounts.map { [$0.0, $0.1] } == byServices.sorted { $0.key < $1.key }.map { [$0.key, $0.value] })
+    let durations = ranked.map(\.1).sorted()
+    let latency = try #require(report.latency)
+    for (quantile, shown) in [(0.5, latency.p50), (0.9, latency.p90), (0.99, latency.p99)] {
+      let exact = Double(durations[max(0, Int((quantile * Double(durations.count)).rounded(.up)) - 1)]) / 1e6
+      #expect(abs(shown - exact) <= exact * 0.001 + 1e-6, "p\(quantile * 100)")
+    }
+
+    let single = requestsJSON(result)
+    let split = summarize([path]) {
+      $0.jobs = 2
+      $0.splitThreshold = 1
+      $0.maxPieceSize = 150_000
+    }
+    #expect(requestsJSON(split) == single)
+  }
+
+  /// A cap on open requests: the oldest are evicted, counted, and said.
+  @Test func evictionIsCountedAndReported() throws {
+    var settings = CorrelationSettings()
+    settings.maxOpen = 2
+    let result = summarize([fixture("correlation/requests.jsonl")]) {
+      $0.jobs = 1
+      $0.correlation = settings
+    }
+    let report = SummaryReport(result)
+    let requests = try #require(report.requests)
+    #expect(requests.evicted > 0)
+    // Every event is counted once: in a completed request or an evicted one.
+    #expect(requests.events == 10)
+    #expect(report.diagnostics.contains { $0.contains("evicted") })
+  }
+
+  @Test func idleTimeDecidesWhenAnIdStartsAnotherRequest() throws {
+    var settings = CorrelationSettings()
+    settings.idle = 120_000_000_000
+    let result = summarize([fixture("correlation/requests.jsonl")]) {
+      $0.jobs = 1
+      $0.correlation = settings
+    }
+    let report = try #require(SummaryReport(result).requests)
+    // With 2 minutes of idle time, line 10 continues the first req-a.
+    #expect(report.requests == 5)
+    let a = try #require(report.slowest.first { $0.id == "req-a" })
+    #expect(a.events == 4)
+    #expect(a.durationMs == 59_950)
+  }
+
+  private func requestsJSON(_ result: SummaryResult) -> String {
+    SummaryReport(result).requests?.json.rendered() ?? "none"
+  }
+
+  private func parseRFC3339(_ text: String) -> Int64? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    guard let date = formatter.date(from: text) else { return nil }
+    // Milliseconds exactly (the fixture's fractions are 3 or 6 digits).
+    let fraction = text.split(separator: ".").last.map { String($0.dropLast()) } ?? "0"
+    let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+    let nanos = Int64(fraction.padding(toLength: 9, withPad: "0", startingAt: 0))!
+    return seconds * 1_000_000_000 + nanos
+  }
+}
