@@ -15,6 +15,7 @@ struct LogScan: ParsableCommand {
         logscan summary logs/*.jsonl logs/*.jsonl.zst logs/*.gz
         logscan summary --format json big.jsonl.zst > report.json
         logscan summary --format markdown logs/ > report.md
+        logscan trace req_8f2c logs/*.zst            one request across services
         logscan redact < raw.jsonl > safe.jsonl     secrets and PII replaced
         logscan audit logs/                         which services leak what
         logscan check logs/                         exit 1 if an alert rule fired
@@ -27,7 +28,7 @@ struct LogScan: ParsableCommand {
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self],
+    subcommands: [Summary.self, Trace.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self],
     defaultSubcommand: Summary.self
   )
 

@@ -75,6 +75,8 @@ import Testing
         runs.append(("summary --audit", ["summary", "--audit", "-j", jobs, "--format", format, seeded.log], [:]))
       }
       runs.append(("audit", ["audit", "--format", format, seeded.log], [:]))
+      runs.append(("trace --failed", ["trace", "--failed", "--limit", "100", "--format", format, seeded.log], [:]))
+      runs.append(("trace --slowest", ["trace", "--slowest", "50", "-j", "1", "--format", format, seeded.log], key))
       runs.append(("summary hash", ["summary", "--redact-mode", "hash", "--format", format, seeded.log], key))
       runs.append(("summary partial", ["summary", "--redact-mode", "partial", "--format", format, seeded.log], [:]))
     }
@@ -83,6 +85,7 @@ import Testing
     runs.append(("redact partial", ["redact", "--redact-mode", "partial", seeded.log], [:]))
     runs.append(("redact -o", ["redact", "-o", output, seeded.log], [:]))
     runs.append(("summary stdin", ["summary", "-"], [:]))
+    runs.append(("trace stdin", ["trace", "--failed", "--format", "json", "-"], [:]))
     for (name, arguments, environment) in runs {
       let stdin = arguments.last == "-" ? try Data(contentsOf: URL(fileURLWithPath: seeded.log)) : nil
       let result = try run(arguments, stdin: stdin, environment: environment)

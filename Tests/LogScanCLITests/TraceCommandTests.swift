@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `logscan trace` on fixtures/correlation/requests.jsonl, whose requests
+/// are worked out by hand in fixtures/correlation/README.md.
+@Suite struct TraceCommandTests {
+  static let fixture = "fixtures/correlation/requests.jsonl"
+
+  @Test func oneRequestAsJSON() throws {
+    let result = try run(["trace", "req-b", Self.fixture, "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    let requests = json["requests"] as! [[String: Any]]
+    #expect(requests.count == 1)
+    let request = requests[0]
+    #expect(request["requestId"] as? String == "req-b")
+    #expect(request["durationMs"] as? Double == 500)
+    #expect(request["services"] as? [String] == ["gateway", "payments"])
+    #expect(request["status"] as? Int == 502)
+    let events = request["events"] as! [[String: Any]]
+    #expect(events.map { $0["timestamp"] as? String } == ["2026-03-01T10:00:01.000Z", "2026-03-01T10:00:01.050Z"])
+    #expect(events.map { $0["service"] as? String } == ["payments", "gateway"])
+    #expect(events.map { $0["level"] as? String } == ["error", "none"])
+    #expect(events.map { $0["durationMs"] as? Double } == [400, 500])
+    #expect(events[1]["status"] as? Int == 502)
+    #expect(events[0]["status"] is NSNull)
+    #expect(events.map { $0["line"] as? Int } == [4, 5])
+    // The email in the message is redacted, as everywhere.
+    #expect(events[0]["message"] as? String == "card declined for [REDACTED:email]")
+    #expect(!result.stdout.contains("bob@example.com"))
+    for key in ["action", "message", "durationMs", "status", "level", "service", "timestamp"] {
+      #expect(events.allSatisfy { $0.keys.contains(key) }, "\(key)")
+    }
+  }
+
+  @Test func textTimelineAndWaterfall() throws {
+    let result = try run(["trace", "req-b", Self.fixture])
+    #expect(result.status == 0)
+    try expectGolden(result.stdout, "trace.req-b.txt")
+  }
+
+  @Test func severalIdsAndOneMissing() throws {
+    let result = try run(["trace", "--id", "req-d,nope", "--id", "c0ffee", Self.fixture, "--format", "json"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("request 'nope': no events"))
+    let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    let requests = json["requests"] as! [[String: Any]]
+    #expect(requests.map { $0["requestId"] as? String } == ["req-d", "c0ffee"])
+    #expect(json["notFound"] as? [String] == ["nope"])
+    // req-d's untimed event comes after the timed one.
+    let events = requests[0]["events"] as! [[String: Any]]
+    #expect(events.map { $0["service"] as? String } == ["gateway", "cache"])
+  }
+
+  @Test func selectedByOutcomeFromFilesAndFromStandardInput() throws {
+    let slowest = try run(["trace", "--slowest", "2", Self.fixture, "--format", "json"])
+    let failed = try run(["trace", "--failed", "--format", "json", "-"], stdin: try fixtureData())
+    #expect(slowest.status == 0 && failed.status == 0, "\(slowest.stderr) \(failed.stderr)")
+    func ids(_ run: Run) throws -> [String] {
+      let json = try JSONSerialization.jsonObject(with: run.stdoutData) as! [String: Any]
+      return (json["requests"] as! [[String: Any]]).map { $0["requestId"] as! String }
+    }
+    #expect(try ids(slowest) == ["4711", "c0ffee"])
+    #expect(try ids(failed) == ["4711", "req-b"])
+    #expect(failed.stdout.contains("\"input\": \"<stdin>\""))
+  }
+
+  /// Inputs need not be sorted: events are merged by timestamp, and equal
+  /// timestamps keep input order (first input first, then line order).
+  @Test func unsortedInputsAreMergedInTimestampOrder() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-trace-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let a = directory.appendingPathComponent("a.jsonl").path
+    let b = directory.appendingPathComponent("b.jsonl").path
+    try """
+    {"timestamp":"2026-03-01T10:00:03Z","service":"s1","requestId":"r","message":"third"}
+    {"timestamp":"2026-03-01T10:00:01Z","service":"s1","requestId":"r","message":"first"}
+    {"timestamp":"2026-03-01T10:00:02Z","service":"s1","requestId":"r","message":"second (a)"}
+
+    """.write(toFile: a, atomically: true, encoding: .utf8)
+    try """
+    {"timestamp":"2026-03-01T10:00:02Z","service":"s2","requestId":"r","message":"second (b)"}
+    {"timestamp":"2026-03-01T10:00:00.5Z","service":"s2","requestId":"other","message":"not this one"}
+
+    """.write(toFile: b, atomically: true, encoding: .utf8)
+    for jobs in ["1", "2"] {
+      let result = try run(["trace", "r", a, b, "-j", jobs, "--format", "json"])
+      let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+      let events = (json["requests"] as! [[String: Any]])[0]["events"] as! [[String: Any]]
+      #expect(events.map { $0["message"] as? String } == ["first", "second (a)", "second (b)", "third"])
+      #expect(events.map { $0["offsetMs"] as? Double } == [0, 1000, 1000, 2000])
+    }
+  }
+
+  @Test func markdownHasATablePerRequest() throws {
+    let result = try run(["trace", "req-a", Self.fixture, "--format", "markdown"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("# logscan trace\n"))
+    #expect(result.stdout.contains("## Request `req-a`"))
+    #expect(result.stdout.contains("| Offset | Time | Service |"))
+    #expect(!result.stdout.contains("alice@example.com"))
+  }
+
+  @Test func usageErrors() throws {
+    let none = try run(["trace"])
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("request id"))
+    let zero = try run(["trace", "--slowest", "0", Self.fixture])
+    #expect(zero.status == 2)
+  }
+
+  private func fixtureData() throws -> Data {
+    try Data(contentsOf: packageRoot.appendingPathComponent(Self.fixture))
+  }
+}
