@@ -22,6 +22,8 @@ package struct SummarySink: LineSink, ~Copyable {
   private var formatTally: [Int]
   /// Searches each line for secrets and PII when the scan audits.
   private var auditor: LineRedactor?
+  /// `auditor != nil`, without copying the Optional on every line.
+  private let audits: Bool
   /// Cleans error messages before they are folded into templates.
   private let redactor: Redactor
 
@@ -41,7 +43,10 @@ package struct SummarySink: LineSink, ~Copyable {
 
   /// Request correlation, when the scan correlates: this worker's open
   /// requests, and where the requests cut by unit boundaries are joined.
-  private var correlator: Correlator?
+  /// Not an Optional: mutating through one copied the whole correlator
+  /// (an outlined copy per event).
+  private var correlator: Correlator
+  private let correlates: Bool
   private let joiner: SeamJoiner?
   private var currentUnit = -1
 
@@ -49,7 +54,9 @@ package struct SummarySink: LineSink, ~Copyable {
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
     rules: RulePlan? = nil, correlation: (settings: CorrelationSettings, joiner: SeamJoiner, workers: Int)? = nil
   ) {
-    correlator = correlation.map { Correlator(settings: $0.settings, limits: limits, workers: $0.workers) }
+    correlates = correlation != nil
+    correlator = Correlator(
+      settings: correlation?.settings ?? CorrelationSettings(), limits: limits, workers: correlation?.workers ?? 1)
     joiner = correlation?.joiner
     self.redactor = redactor
     self.rules = rules
@@ -66,6 +73,7 @@ package struct SummarySink: LineSink, ~Copyable {
     shard = SummaryShard(limits: limits)
     scratch.reserveCapacity(256)
     auditor = audit.map { LineRedactor(redactor: $0, collectFields: true) }
+    audits = audit != nil
   }
 
   /// Starts counting the lines of another work unit.
@@ -73,7 +81,7 @@ package struct SummarySink: LineSink, ~Copyable {
     flushFormatTally()
     flushEdge()
     flushRequests()
-    correlator?.begin(unit: unit)
+    if correlates { correlator.begin(unit: unit) }
     currentUnit = unit
     self.input = input
     self.unit = unit
@@ -96,8 +104,8 @@ package struct SummarySink: LineSink, ~Copyable {
 
   /// Hands the unit's requests that may continue in another unit to the joiner.
   mutating func flushRequests() {
-    guard correlator != nil, currentUnit >= 0 else { return }
-    let (heads, tails) = correlator!.endUnit(services: shard.services.names, routes: shard.routes.names)
+    guard correlates, currentUnit >= 0 else { return }
+    let (heads, tails) = correlator.endUnit(services: shard.services.names, routes: shard.routes.names)
     joiner!.deliver(unit: currentUnit, heads: heads, tails: tails)
     currentUnit = -1
   }
@@ -126,13 +134,13 @@ package struct SummarySink: LineSink, ~Copyable {
         examplesInUnit += 1
         shard.examples.append(MalformedExample(input: input, unit: unit, line: number, reason: reason))
       }
-      if auditor != nil { audit(bytes, number: number, json: false) }
+      if audits { audit(bytes, number: number, json: false) }
     case .event(let event):
       shard.lines.parsed &+= 1
       formatTally[format] &+= 1
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
       add(event, bytes)
-      if auditor != nil { audit(bytes, number: number, json: true) }
+      if audits { audit(bytes, number: number, json: true) }
     }
   }
 
@@ -185,16 +193,16 @@ package struct SummarySink: LineSink, ~Copyable {
       shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
     }
 
-    if correlator != nil {
+    if correlates {
       if let id = Self.identifier(extractor, line, &idText), id.count > 0 {
-        correlator!.add(
+        correlator.add(
           id: id, user: Self.text(extractor, .userId, line, &userText), event: event, isError: isError,
           service: service, route: routeIndex)
-        if correlator!.needsFlush {
-          correlator!.flush(services: shard.services.names, routes: shard.routes.names)
+        if correlator.needsFlush {
+          correlator.flush(services: shard.services.names, routes: shard.routes.names)
         }
       } else {
-        correlator!.uncorrelated()
+        correlator.uncorrelated()
       }
     }
 
@@ -337,7 +345,7 @@ extension SummarySink {
   package func finishedShard() -> SummaryShard {
     var result = shard
     if rules != nil { result.rules = ruleShard }
-    if let correlator { result.correlation = correlator.stats }
+    if correlates { result.correlation = correlator.stats }
     return result
   }
 }

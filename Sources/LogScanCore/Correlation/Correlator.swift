@@ -67,7 +67,7 @@ struct Correlator {
     flush(services: services, routes: routes)
     var tails: [(track: RequestTrack, head: Bool)] = []
     for record in table.openRecords {
-      tails.append((track(record, services: services, routes: routes), table[record].edge))
+      tails.append((track(record, services: services, routes: routes), table.pointer(record).pointee.edge))
     }
     table.reset()
     let done = heads
@@ -97,8 +97,8 @@ struct Correlator {
     }
     let hash = Interner.hash(id)
     var found = table.find(id, hash: hash)
-    if let record = found, let timestamp = event.timestamp, table[record].lastSeen != .min,
-      timestamp > table[record].lastSeen &+ settings.idle
+    if let record = found, let timestamp = event.timestamp, table.pointer(record).pointee.lastSeen != .min,
+      timestamp > table.pointer(record).pointee.lastSeen &+ settings.idle
     {
       // The id again after a longer gap than `idle`: another request.
       complete(record)
@@ -112,68 +112,68 @@ struct Correlator {
         sweep()
         if table.count >= maxOpen { evictOldest() }
       }
-      record = table.insert(id, hash: hash, user: user, key: event.timestamp ?? watermark)
-      table[record].edge = hasFringe && (fringeEnd == .min || watermark < fringeEnd)
+      record = table.insert(
+        id, hash: hash, user: user.flatMap { $0.count <= Self.maxIdBytes ? $0 : nil }, key: event.timestamp ?? watermark)
+      table.pointer(record).pointee.edge = hasFringe && (fringeEnd == .min || watermark < fringeEnd)
     }
-    if let user, table[record].userLength < 0 { table.setUser(record, user) }
+    if let user, user.count <= Self.maxIdBytes, table.pointer(record).pointee.userLength < 0 { table.setUser(record, user) }
     update(record, event, isError: isError, service: service, route: route)
   }
 
   @inline(__always)
-  private mutating func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
-    // One copy in and out: each write through the table would check that
-    // its storage is not shared.
-    var r = table[record]
+  private func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
+    // In place: the record is one block, read and written once.
+    let r = table.pointer(record)
     let duration = max(0, event.duration ?? 0)
     var startOffset = Int32.max
     var endOffset = Int32.min
     var eventStart = Int64.max
-    r.events &+= 1
+    r.pointee.events &+= 1
     if let timestamp = event.timestamp {
       eventStart = timestamp &- duration
-      if r.firstSeen == .max {
-        r.firstSeen = timestamp
-        r.base = eventStart
+      if r.pointee.firstSeen == .max {
+        r.pointee.firstSeen = timestamp
+        r.pointee.base = eventStart
       }
-      r.lastSeen = timestamp
-      if timestamp > r.newest { r.newest = timestamp }
-      if eventStart < r.start { r.start = eventStart }
-      if timestamp > r.end { r.end = timestamp }
-      startOffset = Self.offset(eventStart, from: r.base)
-      endOffset = Self.offset(timestamp, from: r.base)
+      r.pointee.lastSeen = timestamp
+      if timestamp > r.pointee.newest { r.pointee.newest = timestamp }
+      if eventStart < r.pointee.start { r.pointee.start = eventStart }
+      if timestamp > r.pointee.end { r.pointee.end = timestamp }
+      let base = r.pointee.base
+      startOffset = Self.offset(eventStart, from: base)
+      endOffset = Self.offset(timestamp, from: base)
     }
-    if let route, r.entryRoute < 0 || eventStart < r.entryStart {
-      r.entryRoute = Int32(route)
-      r.entryStart = eventStart
-      r.entryStatus = event.status.map(Self.clampStatus) ?? -1
+    if let route, r.pointee.entryRoute < 0 || eventStart < r.pointee.entryStart {
+      r.pointee.entryRoute = Int32(route)
+      r.pointee.entryStart = eventStart
+      r.pointee.entryStatus = event.status.map(Self.clampStatus) ?? -1
     }
-    if let status = event.status { r.maxStatus = max(r.maxStatus, Self.clampStatus(status)) }
-    if isError { r.failed = true }
+    if let status = event.status { r.pointee.maxStatus = max(r.pointee.maxStatus, Self.clampStatus(status)) }
+    if isError { r.pointee.failed = true }
 
-    let first = Int(record) * RequestTable.spanStride
-    let count = Int(r.spanCount)
-    var index = first + count
-    for k in first..<(first + count) where table.spans[k].service == UInt16(service) {
+    let id = UInt16(truncatingIfNeeded: service)
+    let count = Int(r.pointee.spanCount)
+    // The spans through a plain pointer: going through the InlineArray
+    // property copied all of it on each access.
+    let spans = RequestTable.spans(of: r)
+    var index = count
+    for k in 0..<count where spans[k].service == id {
       index = k
       break
     }
-    var span: RequestTable.Span
-    if index < first + count {
-      span = table.spans[index]
-    } else if count < RequestTable.spanStride {
-      span = RequestTable.Span(service: UInt16(service))
-      r.spanCount += 1
-    } else {
-      index = first + count - 1
-      span = table.spans[index]
-      span.service = RequestTable.otherService
+    if index == count {
+      if count < RequestTable.maxSpans {
+        spans[index] = RequestTable.Span(service: id)
+        r.pointee.spanCount += 1
+      } else {
+        index = count - 1
+        spans[index].service = RequestTable.otherService
+      }
     }
-    if span.events < .max { span.events += 1 }
-    if isError { span.failed = true }
-    if startOffset < span.start { span.start = startOffset }
-    if endOffset > span.end { span.end = endOffset }
-    table.spans[index] = span
-    table[record] = r
+    if spans[index].events < .max { spans[index].events += 1 }
+    if isError { r.pointee.spanFailed |= 1 << UInt8(index) }
+    if startOffset < spans[index].start { spans[index].start = startOffset }
+    if endOffset > spans[index].end { spans[index].end = endOffset }
   }
 
   private static func clampStatus(_ status: Int) -> Int16 { Int16(clamping: status) }
@@ -189,7 +189,7 @@ struct Correlator {
     let limit = watermark &- settings.idle
     while let entry = table.front(), entry.key < limit {
       table.popFront()
-      let newest = table[entry.record].newest
+      let newest = table.pointer(entry.record).pointee.newest
       if newest == .min {
         // No timed event yet (opened before the unit's first timestamp):
         // idle from now on.
@@ -219,16 +219,16 @@ struct Correlator {
   /// unit goes to `heads` instead: it may continue one of the previous unit).
   mutating func flush(services: borrowing Interner, routes: borrowing Interner) {
     for record in pending {
-      let r = table[record]
-      if r.edge {
+      let r = table.pointer(record)
+      if r.pointee.edge {
         heads.append(track(record, services: services, routes: routes))
       } else {
-        let route = entryRouteIndex(r.entryRoute, routes: routes)
-        let kept = table.id(record).withUnsafeBytes { id in
-          stats.count(
-            duration: r.start <= r.end ? r.end - r.start : nil, newest: r.newest, id: id, events: Int(r.events),
-            services: Int(r.spanCount), failed: r.failed, status: Self.status(r), route: route)
-        }
+        let route = entryRouteIndex(r.pointee.entryRoute, routes: routes)
+        let (start, end) = (r.pointee.start, r.pointee.end)
+        let kept = stats.count(
+          duration: start <= end ? end - start : nil, newest: r.pointee.newest, id: table.id(record),
+          events: Int(r.pointee.events), services: Int(r.pointee.spanCount), failed: r.pointee.failed,
+          status: Self.status(r), route: route)
         if kept { stats.keep(track(record, services: services, routes: routes)) }
       }
       table.release(record)
@@ -249,15 +249,16 @@ struct Correlator {
     return Int(routeMap[local])
   }
 
-  private static func status(_ r: RequestTable.Record) -> Int? {
-    r.entryStatus >= 0 ? Int(r.entryStatus) : r.maxStatus >= 0 ? Int(r.maxStatus) : nil
+  private static func status(_ r: UnsafeMutablePointer<RequestTable.Record>) -> Int? {
+    let (entry, highest) = (r.pointee.entryStatus, r.pointee.maxStatus)
+    return entry >= 0 ? Int(entry) : highest >= 0 ? Int(highest) : nil
   }
 
   /// The record as a `RequestTrack` (names instead of the sink's ids).
   private func track(_ record: Int32, services: borrowing Interner, routes: borrowing Interner) -> RequestTrack {
     let r = table[record]
     var track = RequestTrack(id: Array(table.id(record)))
-    track.user = table.user(record).map(Array.init)
+    track.user = table.user(record)
     track.firstSeen = r.firstSeen
     track.lastSeen = r.lastSeen
     track.newest = r.newest
@@ -269,9 +270,8 @@ struct Correlator {
     track.maxStatus = r.maxStatus >= 0 ? Int(r.maxStatus) : nil
     track.events = Int(r.events)
     track.failed = r.failed
-    let first = Int(record) * RequestTable.spanStride
-    for k in first..<(first + Int(r.spanCount)) {
-      let span = table.spans[k]
+    for k in 0..<Int(r.spanCount) {
+      let span = r.spans[k]
       let timed = span.start <= span.end
       track.services.append(
         RequestTrack.ServiceSpan(
@@ -279,7 +279,7 @@ struct Correlator {
             ? RequestTrack.otherServices : services.string(Int(span.service)),
           start: timed ? r.base + Int64(span.start) * 1000 : .max,
           end: timed ? r.base + Int64(span.end) * 1000 : .min,
-          events: Int(span.events), failed: span.failed))
+          events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
     }
     return track
   }

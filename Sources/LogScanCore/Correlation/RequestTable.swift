@@ -4,45 +4,52 @@
 /// order requests were last seen, which finds the idle and the oldest
 /// without scanning the table.
 struct RequestTable {
+  /// One request, its services inline: one contiguous block of three
+  /// cache lines, all an event of it touches.
   struct Record {
+    // The first cache line: what the index, the queue and completion read.
     var hash: UInt64 = 0
-    var idStart: Int32 = 0
-    var idLength: Int32 = 0
-    var userStart: Int32 = 0
-    /// -1: no user id.
-    var userLength: Int32 = -1
-    /// Nanoseconds; span offsets are microseconds from here.
-    var base: Int64 = 0
-    var firstSeen = Int64.max
-    var lastSeen = Int64.min
     var newest = Int64.min
     var start = Int64.max
     var end = Int64.min
-    var entryStart = Int64.max
+    var generation: UInt32 = 0
+    var idStart: Int32 = 0
+    var events: Int32 = 0
     /// The sink's route id, or -1.
     var entryRoute: Int32 = -1
-    var events: Int32 = 0
+    var idLength: UInt16 = 0
     /// -1: none.
     var entryStatus: Int16 = -1
     var maxStatus: Int16 = -1
-    var failed = false
+    /// In the index (open, not yet completed).
+    var linked = false
+    /// Holds data (until released).
+    var live = false
     /// Opened at the start of a unit: it may continue a request of the
     /// previous unit, so it is handed on rather than completed here.
     var edge = false
+    var failed = false
     var spanCount: UInt8 = 0
-    var generation: UInt32 = 0
-    /// Holds data (until released).
-    var live = false
-    /// In the index (open, not yet completed).
-    var linked = false
+    /// Bit k: span k had an error.
+    var spanFailed: UInt8 = 0
+    // Then what only events and full tracks need.
+    /// Nanoseconds; span offsets are microseconds from here.
+    var base: Int64 = 0
+    var lastSeen = Int64.min
+    var firstSeen = Int64.max
+    var entryStart = Int64.max
+    var userStart: Int32 = 0
+    /// -1: no user id.
+    var userLength: Int16 = -1
+    var spans = InlineArray<6, Span>(repeating: Span())
   }
 
   /// A service's part of a record: offsets in microseconds from the
   /// record's base (`start > end`: no timed event yet).
   struct Span {
     var service: UInt16 = 0
+    /// Saturating.
     var events: UInt16 = 0
-    var failed = false
     var start = Int32.max
     var end = Int32.min
   }
@@ -54,24 +61,42 @@ struct RequestTable {
     var key: Int64
   }
 
-  static let spanStride = RequestTrack.maxServices
+  static let maxSpans = 6
   static let otherService = UInt16.max
 
-  private(set) var records: [Record] = []
-  var spans: [Span] = []
-  private var free: [Int32] = []
-  private var slots = [Int32](repeating: 0, count: 1024)
+  private let records = PodBuffer<Record>(capacity: 64)
+  private let free = PodBuffer<Int32>()
+  /// The index: record + 1 (0: empty) and the low 32 bits of its hash, so
+  /// that probing and deleting never touch other records.
+  private var slots = PodBuffer<Slot>(repeating: Slot(), count: 1024)
+
+  struct Slot {
+    var entry: Int32 = 0
+    var tag: UInt32 = 0
+  }
   private(set) var count = 0
-  private(set) var bytes: [UInt8] = []
+  private var bytes = PodBuffer<UInt8>(capacity: 1024)
   private var deadBytes = 0
   /// A ring buffer; its size is a power of two.
-  private var queue = [QueueEntry](repeating: QueueEntry(record: 0, generation: 0, key: 0), count: 1024)
+  private var queue = PodBuffer(repeating: QueueEntry(record: 0, generation: 0, key: 0), count: 1024)
   private var queueHead = 0
   private var queueCount = 0
 
+  private static let spansOffset = MemoryLayout<Record>.offset(of: \Record.spans)!
+
+  /// A record's spans in place (`maxSpans` of them).
+  @inline(__always)
+  static func spans(of record: UnsafeMutablePointer<Record>) -> UnsafeMutablePointer<Span> {
+    (UnsafeMutableRawPointer(record) + spansOffset).assumingMemoryBound(to: Span.self)
+  }
+
+  /// The record in place, valid until the next `insert`.
+  @inline(__always)
+  func pointer(_ record: Int32) -> UnsafeMutablePointer<Record> { records.base + Int(record) }
+
   subscript(record: Int32) -> Record {
-    _read { yield records[Int(record)] }
-    _modify { yield &records[Int(record)] }
+    @inline(__always) get { records[Int(record)] }
+    @inline(__always) nonmutating set { records[Int(record)] = newValue }
   }
 
   /// The record of `id`, or nil.
@@ -79,49 +104,47 @@ struct RequestTable {
   func find(_ id: UnsafeRawBufferPointer, hash: UInt64) -> Int32? {
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
+    let tag = UInt32(truncatingIfNeeded: hash)
     while true {
       let entry = slots[slot]
-      if entry == 0 { return nil }
-      let record = Int(entry - 1)
-      if records[record].hash == hash && equals(record, id) { return entry - 1 }
+      if entry.entry == 0 { return nil }
+      let record = Int(entry.entry - 1)
+      if entry.tag == tag && records.base[record].hash == hash && equals(record, id) { return entry.entry - 1 }
       slot = (slot + 1) & mask
     }
   }
 
   @inline(__always)
   private func equals(_ record: Int, _ id: UnsafeRawBufferPointer) -> Bool {
-    let length = Int(records[record].idLength)
+    let length = Int(records.base[record].idLength)
     guard length == id.count else { return false }
     guard length > 0 else { return true }
-    let start = Int(records[record].idStart)
-    return bytes.withUnsafeBufferPointer { stored in
-      memoryEquals(stored.baseAddress! + start, id.baseAddress!.assumingMemoryBound(to: UInt8.self), length)
-    }
+    let start = Int(records.base[record].idStart)
+    return memoryEquals(bytes.base + start, id.baseAddress!.assumingMemoryBound(to: UInt8.self), length)
   }
 
   /// Opens a record for `id` (not present), queued under `key`.
   mutating func insert(_ id: UnsafeRawBufferPointer, hash: UInt64, user: UnsafeRawBufferPointer?, key: Int64) -> Int32 {
     if (count + 1) * 2 > slots.count { grow() }
     let record: Int32
-    if let reused = free.popLast() {
-      record = reused
+    if free.count > 0 {
+      record = free.removeLast()
     } else {
       record = Int32(records.count)
       records.append(Record())
-      spans.append(contentsOf: repeatElement(Span(), count: Self.spanStride))
     }
     var fresh = Record()
-    fresh.generation = records[Int(record)].generation
+    fresh.generation = records.base[Int(record)].generation
     fresh.live = true
     fresh.linked = true
     fresh.hash = hash
     fresh.idStart = Int32(bytes.count)
-    fresh.idLength = Int32(id.count)
-    Self.append(id, to: &bytes)
+    fresh.idLength = UInt16(id.count)
+    bytes.append(id)
     if let user {
       fresh.userStart = Int32(bytes.count)
-      fresh.userLength = Int32(user.count)
-      Self.append(user, to: &bytes)
+      fresh.userLength = Int16(user.count)
+      bytes.append(user)
     }
     records[Int(record)] = fresh
     place(record, hash: hash)
@@ -132,16 +155,9 @@ struct RequestTable {
 
   /// Gives a record the user id it did not have.
   mutating func setUser(_ record: Int32, _ user: UnsafeRawBufferPointer) {
-    records[Int(record)].userStart = Int32(bytes.count)
-    records[Int(record)].userLength = Int32(user.count)
-    Self.append(user, to: &bytes)
-  }
-
-  /// Appends raw bytes (the generic `append(contentsOf:)` goes element by element).
-  @inline(__always)
-  private static func append(_ source: UnsafeRawBufferPointer, to bytes: inout [UInt8]) {
-    guard let base = source.baseAddress, source.count > 0 else { return }
-    bytes.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: source.count))
+    records.base[Int(record)].userStart = Int32(bytes.count)
+    records.base[Int(record)].userLength = Int16(user.count)
+    bytes.append(user)
   }
 
   /// Closes a record: its slot, id bytes and queue entries are free.
@@ -154,31 +170,31 @@ struct RequestTable {
   /// keeps its data until `release`.
   mutating func unlink(_ record: Int32) {
     let mask = slots.count - 1
-    var slot = Int(truncatingIfNeeded: records[Int(record)].hash) & mask
-    while slots[slot] != record + 1 { slot = (slot + 1) & mask }
+    var slot = Int(truncatingIfNeeded: records.base[Int(record)].hash) & mask
+    while slots[slot].entry != record + 1 { slot = (slot + 1) & mask }
     // Backward-shift deletion: no tombstones.
     var hole = slot
     var next = slot
     while true {
       next = (next + 1) & mask
       let entry = slots[next]
-      if entry == 0 { break }
-      let home = Int(truncatingIfNeeded: records[Int(entry - 1)].hash) & mask
+      if entry.entry == 0 { break }
+      let home = Int(entry.tag) & mask
       let stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next)
       if stays { continue }
       slots[hole] = entry
       hole = next
     }
-    slots[hole] = 0
-    records[Int(record)].linked = false
+    slots[hole] = Slot()
+    records.base[Int(record)].linked = false
     count -= 1
   }
 
   /// Frees an unlinked record's slot and bytes.
   mutating func release(_ record: Int32) {
-    deadBytes += Int(records[Int(record)].idLength) + max(0, Int(records[Int(record)].userLength))
-    records[Int(record)].live = false
-    records[Int(record)].generation &+= 1
+    deadBytes += Int(records.base[Int(record)].idLength) + max(0, Int(records.base[Int(record)].userLength))
+    records.base[Int(record)].live = false
+    records.base[Int(record)].generation &+= 1
     free.append(record)
     if deadBytes > 1 << 20 && deadBytes * 2 > bytes.count { compact() }
   }
@@ -188,26 +204,26 @@ struct RequestTable {
 
   /// Empties the table (keeping its storage).
   mutating func reset() {
-    records.removeAll(keepingCapacity: true)
-    spans.removeAll(keepingCapacity: true)
-    free.removeAll(keepingCapacity: true)
-    for k in slots.indices { slots[k] = 0 }
-    bytes.removeAll(keepingCapacity: true)
+    records.removeAll()
+    free.removeAll()
+    slots.fill(Slot())
+    bytes.removeAll()
     deadBytes = 0
     count = 0
     queueHead = 0
     queueCount = 0
   }
 
-  func id(_ record: Int32) -> ArraySlice<UInt8> {
-    let r = records[Int(record)]
-    return bytes[Int(r.idStart)..<Int(r.idStart + r.idLength)]
+  /// The id's bytes, valid until the table changes.
+  func id(_ record: Int32) -> UnsafeRawBufferPointer {
+    let r = records.base + Int(record)
+    return UnsafeRawBufferPointer(start: bytes.base + Int(r.pointee.idStart), count: Int(r.pointee.idLength))
   }
 
-  func user(_ record: Int32) -> ArraySlice<UInt8>? {
-    let r = records[Int(record)]
-    guard r.userLength >= 0 else { return nil }
-    return bytes[Int(r.userStart)..<Int(r.userStart + r.userLength)]
+  func user(_ record: Int32) -> [UInt8]? {
+    let r = records.base + Int(record)
+    guard r.pointee.userLength >= 0 else { return nil }
+    return Array(UnsafeRawBufferPointer(start: bytes.base + Int(r.pointee.userStart), count: Int(r.pointee.userLength)))
   }
 
   // MARK: The queue
@@ -216,12 +232,12 @@ struct RequestTable {
   mutating func push(_ record: Int32, key: Int64) {
     if queueCount == queue.count {
       let old = queue
-      queue = [QueueEntry](repeating: QueueEntry(record: 0, generation: 0, key: 0), count: old.count * 2)
+      queue = PodBuffer(repeating: QueueEntry(record: 0, generation: 0, key: 0), count: old.count * 2)
       for k in 0..<queueCount { queue[k] = old[(queueHead + k) & (old.count - 1)] }
       queueHead = 0
     }
     queue[(queueHead + queueCount) & (queue.count - 1)] = QueueEntry(
-      record: record, generation: records[Int(record)].generation, key: key)
+      record: record, generation: records.base[Int(record)].generation, key: key)
     queueCount += 1
   }
 
@@ -229,8 +245,8 @@ struct RequestTable {
   mutating func front() -> QueueEntry? {
     while queueCount > 0 {
       let entry = queue[queueHead]
-      let record = records[Int(entry.record)]
-      if record.linked && record.generation == entry.generation { return entry }
+      let record = records.base + Int(entry.record)
+      if record.pointee.linked && record.pointee.generation == entry.generation { return entry }
       popFront()
     }
     return nil
@@ -246,27 +262,26 @@ struct RequestTable {
   private mutating func place(_ record: Int32, hash: UInt64) {
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
-    while slots[slot] != 0 { slot = (slot + 1) & mask }
-    slots[slot] = record + 1
+    while slots[slot].entry != 0 { slot = (slot + 1) & mask }
+    slots[slot] = Slot(entry: record + 1, tag: UInt32(truncatingIfNeeded: hash))
   }
 
   private mutating func grow() {
-    slots = [Int32](repeating: 0, count: slots.count * 2)
-    for record in records.indices where records[record].linked {
-      place(Int32(record), hash: records[record].hash)
+    slots = PodBuffer(repeating: Slot(), count: slots.count * 2)
+    for record in 0..<records.count where records.base[record].linked {
+      place(Int32(record), hash: records.base[record].hash)
     }
   }
 
   private mutating func compact() {
-    var kept: [UInt8] = []
-    kept.reserveCapacity(bytes.count - deadBytes)
-    for k in records.indices where records[k].live {
+    let kept = PodBuffer<UInt8>(capacity: max(1 << 16, bytes.count - deadBytes))
+    for k in 0..<records.count where records.base[k].live {
       let r = records[k]
-      records[k].idStart = Int32(kept.count)
-      kept.append(contentsOf: bytes[Int(r.idStart)..<Int(r.idStart + r.idLength)])
+      records.base[k].idStart = Int32(kept.count)
+      kept.append(UnsafeRawBufferPointer(start: bytes.base + Int(r.idStart), count: Int(r.idLength)))
       if r.userLength >= 0 {
-        records[k].userStart = Int32(kept.count)
-        kept.append(contentsOf: bytes[Int(r.userStart)..<Int(r.userStart + r.userLength)])
+        records.base[k].userStart = Int32(kept.count)
+        kept.append(UnsafeRawBufferPointer(start: bytes.base + Int(r.userStart), count: Int(r.userLength)))
       }
     }
     bytes = kept

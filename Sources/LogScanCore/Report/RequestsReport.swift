@@ -137,7 +137,7 @@ extension RequestsReport {
   package static let routesShown = 10
 
   var headline: String {
-    var parts = ["\(Format.count(requests)) requests", "\(Format.count(failed)) failed"]
+    var parts = ["\(Format.count(requests)) request\(requests == 1 ? "" : "s")", "\(Format.count(failed)) failed"]
     if evicted > 0 { parts.append("\(Format.count(evicted)) evicted before completion (table full)") }
     parts.append("\(Format.count(uncorrelated)) event\(uncorrelated == 1 ? "" : "s") without a request id")
     return parts.joined(separator: ", ")
