@@ -6,19 +6,8 @@
 #   Benchmarks/rules.sh          # needs python3; builds release binaries
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p Benchmarks/corpus
-swift build -c release --product logscan >/dev/null
-swift build -c release --product loggen >/dev/null
-logscan=.build/release/logscan
-corpus=Benchmarks/corpus/bench-1G.jsonl
-[ -f "$corpus" ] || .build/release/loggen --bytes 1G --malformed 0.0005 > "$corpus"
-[ -f "$corpus.zst" ] || zstd -q -T0 -3 "$corpus" -o "$corpus.zst"
-bytes=$(stat -L -c %s "$corpus")
-
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf '| %-46s | %9s | %10s | %12s |\n' "command" "seconds" "MB/s" "peak RSS MB"
-printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "-----------" "------------" "--------------"
 source Benchmarks/measure.sh
+prepare_corpus
 export RUNS=5
 measure "summary --no-rules (plain)" "$bytes" $logscan summary --no-progress --no-rules --format json "$corpus"
 measure "summary, 14 rules + 4 counters (plain)" "$bytes" $logscan summary --no-progress --format json "$corpus"

@@ -20,6 +20,7 @@ struct LogGen {
     var truthPath: String?
     var plantedLines: [Int] = []
     var lineLimit = 0
+    var concurrency = 1
     var arguments = CommandLine.arguments.dropFirst()
     func value() -> String {
       guard let next = arguments.popFirst() else { fail("missing value after an option") }
@@ -41,17 +42,24 @@ struct LogGen {
       case "--noise": configuration.noise = true
       case "--plant": configuration.plantRate = number(Double.self, value(), "--plant takes a number")
       case "--truth": truthPath = value()
+      case "--concurrency": concurrency = number(Int.self, value(), "--concurrency takes a number")
       case "-h", "--help":
         print("usage: loggen (--bytes SIZE[K|M|G] | --lines N) [--seed N] [--rate REQ_PER_MIN]")
         print("              [--error-rate F] [--malformed F] [--incident START:END:RATE]...")
         print(
           "              [--noise] [--plant F --truth FILE]   (secrets planted; FILE lists line<TAB>kind<TAB>value)")
+        print("              [--concurrency N]   (N requests in flight, their lines interleaved at random)")
         exit(0)
       default: fail("unknown argument '\(argument)'")
       }
     }
     if byteLimit == 0 && lineLimit == 0 { lineLimit = 10_000 }
     var generator = LogGenerator(configuration)
+    if concurrency > 1 {
+      guard truthPath == nil else { fail("--truth does not go with --concurrency") }
+      interleave(&generator, concurrency: concurrency, seed: configuration.seed, byteLimit: byteLimit, lineLimit: lineLimit)
+      return
+    }
     var buffer: [UInt8] = []
     buffer.reserveCapacity(1 << 20)
     var written: Int64 = 0
@@ -104,6 +112,46 @@ struct LogGen {
       return number * multiplier
     }
     return number(Int64.self, text, "--bytes takes a size like 500M or 1G")
+  }
+
+  /// Keeps `concurrency` requests in flight and writes the next line of one
+  /// of them, chosen at random, until the limit: a stream with that many
+  /// request ids open at once (for correlation memory benchmarks).
+  static func interleave(
+    _ generator: inout LogGenerator, concurrency: Int, seed: UInt64, byteLimit: Int64, lineLimit: Int
+  ) {
+    var pool: [(lines: [UInt8], next: Int)] = []
+    pool.reserveCapacity(concurrency)
+    for _ in 0..<concurrency {
+      var lines: [UInt8] = []
+      generator.appendRequest(to: &lines)
+      pool.append((lines, 0))
+    }
+    var random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    var written: Int64 = 0
+    var lines = 0
+    while (byteLimit == 0 || written < byteLimit) && (lineLimit == 0 || lines < lineLimit) {
+      random ^= random << 13
+      random ^= random >> 7
+      random ^= random << 17
+      let slot = Int(random % UInt64(concurrency))
+      let start = pool[slot].next
+      let end = pool[slot].lines[start...].firstIndex(of: 0x0A)! + 1
+      buffer.append(contentsOf: pool[slot].lines[start..<end])
+      written += Int64(end - start)
+      lines += 1
+      if end == pool[slot].lines.count {
+        pool[slot].lines.removeAll(keepingCapacity: true)
+        generator.appendRequest(to: &pool[slot].lines)
+        pool[slot].next = 0
+      } else {
+        pool[slot].next = end
+      }
+      if buffer.count >= 1 << 20 { flush(&buffer) }
+    }
+    flush(&buffer)
   }
 
   static func fail(_ message: String) -> Never {

@@ -220,6 +220,31 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
     }
   }
 
+  @Test func correlationSection() throws {
+    let root = mapping([
+      ("correlation", mapping([("idle", scalar("2m")), ("max_open", scalar("5000")), ("top", scalar("3"))]))
+    ])
+    let settings = try #require(try Configuration(root, file: "c.yml").correlation)
+    #expect(settings.idle == 120_000_000_000)
+    #expect(settings.maxOpen == 5000)
+    #expect(settings.top == 3)
+    #expect(try Configuration(.null(line: 1), file: "c.yml").correlation == CorrelationSettings())
+    let off = mapping([("correlation", mapping([("enabled", scalar("false"))]))])
+    #expect(try Configuration(off, file: "c.yml").correlation == nil)
+    for (node, message) in [
+      (mapping([("idel", scalar("5s", 2))], line: 2), "c.yml:2: unknown key 'idel' in 'correlation'. Did you mean 'idle'?"),
+      (mapping([("max_open", scalar("0", 2))], line: 2), "c.yml:2: 'correlation.max_open' must be a whole number of at least 1"),
+      (mapping([("idle", scalar("soon", 2))], line: 2), "c.yml:2: 'correlation.idle': "),
+    ] {
+      do {
+        _ = try Configuration(mapping([("correlation", node)]), file: "c.yml")
+        Issue.record("accepted: \(message)")
+      } catch {
+        #expect(error.message.hasPrefix(message), "\(error.message)")
+      }
+    }
+  }
+
   @Test func redactionSection() throws {
     let root = mapping([
       (

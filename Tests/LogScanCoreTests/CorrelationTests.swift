@@ -152,13 +152,7 @@ import Testing
 
   /// A cap on open requests: the oldest are evicted, counted, and said.
   @Test func evictionIsCountedAndReported() throws {
-    var settings = CorrelationSettings()
-    settings.maxOpen = 2
-    let result = summarize([fixture("correlation/requests.jsonl")]) {
-      $0.jobs = 1
-      $0.correlation = settings
-    }
-    let report = SummaryReport(result)
+    let report = SummaryReport(fixtureWith { $0.maxOpen = 2 })
     let requests = try #require(report.requests)
     #expect(requests.evicted > 0)
     // Every event is counted once: in a completed request or an evicted one.
@@ -167,18 +161,22 @@ import Testing
   }
 
   @Test func idleTimeDecidesWhenAnIdStartsAnotherRequest() throws {
-    var settings = CorrelationSettings()
-    settings.idle = 120_000_000_000
-    let result = summarize([fixture("correlation/requests.jsonl")]) {
-      $0.jobs = 1
-      $0.correlation = settings
-    }
-    let report = try #require(SummaryReport(result).requests)
+    let report = try #require(SummaryReport(fixtureWith { $0.idle = 120_000_000_000 }).requests)
     // With 2 minutes of idle time, line 10 continues the first req-a.
     #expect(report.requests == 5)
     let a = try #require(report.slowest.first { $0.id == "req-a" })
     #expect(a.events == 4)
     #expect(a.durationMs == 59_950)
+  }
+
+  /// The hand-checked fixture, one job, with other correlation settings.
+  private func fixtureWith(_ configure: (inout CorrelationSettings) -> Void) -> SummaryResult {
+    var settings = CorrelationSettings()
+    configure(&settings)
+    return summarize([fixture("correlation/requests.jsonl")]) {
+      $0.jobs = 1
+      $0.correlation = settings
+    }
   }
 
   private func requestsJSON(_ result: SummaryResult) -> String {

@@ -81,7 +81,7 @@ package struct SummarySink: LineSink, ~Copyable {
     flushFormatTally()
     flushEdge()
     flushRequests()
-    if correlates { correlator.begin(unit: unit) }
+    if correlates { correlator.begin(unit: unit, of: joiner!.unitCount) }
     currentUnit = unit
     self.input = input
     self.unit = unit

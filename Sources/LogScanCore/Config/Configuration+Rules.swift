@@ -127,7 +127,7 @@ extension Configuration {
   ///
   ///     correlation:
   ///       idle: 30s          # a request is complete after this long without events
-  ///       max_open: 400000   # open requests kept at most; the oldest beyond are evicted
+  ///       max_open: 300000   # open requests kept at most; the oldest beyond are evicted
   ///       top: 10            # slowest and latest failed requests listed
   ///       enabled: true
   mutating func readCorrelation(_ node: ConfigNode, _ reader: SectionReader) throws(ConfigError) {

@@ -3,9 +3,10 @@ package struct CorrelationSettings: Sendable, Equatable {
   /// A request is complete once no event of it came for this long, in event
   /// time; an event of its id after a longer gap starts another request.
   package var idle: Int64 = 30_000_000_000
-  /// Open requests kept at most (all workers together, about 240 bytes
-  /// each); beyond, the least recently seen is evicted.
-  package var maxOpen = 400_000
+  /// Open requests kept at most (all workers together, about 250 bytes
+  /// each with their index and queue entries); beyond, the least recently
+  /// seen is evicted.
+  package var maxOpen = 300_000
   /// Requests listed as the slowest and as the latest failed.
   package var top = 10
 
@@ -34,6 +35,8 @@ struct Correlator {
   /// a request of the previous unit.
   private var fringeEnd = Int64.min
   private var hasFringe = false
+  /// The unit is the plan's last: nothing after it can continue its requests.
+  private var isLastUnit = false
   private var watermark = Int64.min
   private var nextSweep = Int64.min
 
@@ -46,11 +49,13 @@ struct Correlator {
     self.settings = settings
     maxOpen = max(1, settings.maxOpen / max(1, workers))
     stats = CorrelationStats(limits: limits, top: settings.top)
+    table.limitRecords(maxOpen + Self.flushAt + 1)
   }
 
   /// Starts a unit. The first unit of the plan has nothing before it.
-  mutating func begin(unit: Int) {
+  mutating func begin(unit: Int, of units: Int) {
     hasFringe = unit > 0
+    isLastUnit = unit == units - 1
     fringeEnd = .min
     watermark = .min
     nextSweep = .min
@@ -64,11 +69,17 @@ struct Correlator {
   mutating func endUnit(
     services: borrowing Interner, routes: borrowing Interner
   ) -> (heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {
-    flush(services: services, routes: routes)
     var tails: [(track: RequestTrack, head: Bool)] = []
     for record in table.openRecords {
-      tails.append((track(record, services: services, routes: routes), table.pointer(record).pointee.edge))
+      if isLastUnit && !table.pointer(record).pointee.edge {
+        // Nothing comes after the last unit, and the record did not start
+        // at its beginning: it is complete, and counted here (no copy).
+        complete(record)
+      } else {
+        tails.append((track(record, services: services, routes: routes), table.pointer(record).pointee.edge))
+      }
     }
+    flush(services: services, routes: routes)
     table.reset()
     let done = heads
     heads = []
@@ -299,7 +310,7 @@ package final class SeamJoiner: @unchecked Sendable {
 
   private let lock = ConditionLock()
   private let idle: Int64
-  private let unitCount: Int
+  let unitCount: Int
   private let skipped: Set<Int>
   private var pending: [Int: Delivery] = [:]
   private var next = 0

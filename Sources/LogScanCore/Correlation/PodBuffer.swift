@@ -6,6 +6,8 @@ final class PodBuffer<Element: BitwiseCopyable> {
   private(set) var base: UnsafeMutablePointer<Element>
   private(set) var count = 0
   private(set) var capacity: Int
+  /// Growth stops doubling here (the caller never needs more).
+  var limit = Int.max
 
   init(capacity: Int = 16) {
     self.capacity = max(1, capacity)
@@ -66,7 +68,7 @@ final class PodBuffer<Element: BitwiseCopyable> {
   func fill(_ value: Element) { base.update(repeating: value, count: count) }
 
   private func grow(to needed: Int) {
-    var size = capacity * 2
+    var size = min(capacity * 2, max(limit, needed))
     while size < needed { size *= 2 }
     let larger = UnsafeMutablePointer<Element>.allocate(capacity: size)
     larger.moveInitialize(from: base, count: count)

@@ -90,6 +90,10 @@ struct RequestTable {
     (UnsafeMutableRawPointer(record) + spansOffset).assumingMemoryBound(to: Span.self)
   }
 
+  /// Records are never more than this (open ones plus those waiting to be
+  /// counted): their storage grows no further.
+  func limitRecords(_ count: Int) { records.limit = count }
+
   /// The record in place, valid until the next `insert`.
   @inline(__always)
   func pointer(_ record: Int32) -> UnsafeMutablePointer<Record> { records.base + Int(record) }

@@ -82,10 +82,7 @@ package struct EventExtractor: ~Copyable {
   package func rawText(_ field: Field, in line: UnsafeRawBufferPointer) -> (
     bytes: UnsafeRawBufferPointer, escaped: Bool
   )? {
-    guard scanner.has(field) else { return nil }
-    let capture = scanner.capture(field)
-    guard capture.kind == .string else { return nil }
-    return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
+    raw(field, in: line, numbers: false)
   }
 
   /// Like `rawText`, but a number is taken as its text too (ids such as
@@ -94,9 +91,16 @@ package struct EventExtractor: ~Copyable {
   package func rawIdentifier(_ field: Field, in line: UnsafeRawBufferPointer) -> (
     bytes: UnsafeRawBufferPointer, escaped: Bool
   )? {
+    raw(field, in: line, numbers: true)
+  }
+
+  @inline(__always)
+  private func raw(_ field: Field, in line: UnsafeRawBufferPointer, numbers: Bool) -> (
+    bytes: UnsafeRawBufferPointer, escaped: Bool
+  )? {
     guard scanner.has(field) else { return nil }
     let capture = scanner.capture(field)
-    guard capture.kind == .string || capture.kind == .number else { return nil }
+    guard capture.kind == .string || (numbers && capture.kind == .number) else { return nil }
     return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
   }
 
