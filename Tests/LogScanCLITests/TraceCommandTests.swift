@@ -93,6 +93,18 @@ import Testing
     }
   }
 
+  /// Caddy logs request headers as arrays: the id is the first value.
+  @Test func caddyRequestIdHeader() throws {
+    let result = try run(["trace", "req-18479", "fixtures/formats/caddy.jsonl", "--format", "json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    let request = (json["requests"] as! [[String: Any]])[0]
+    #expect(request["entryRoute"] as? String == "GET /")
+    #expect(request["userId"] is NSNull, "an empty user_id is no user")
+    let duration = try #require(request["durationMs"] as? Double)
+    #expect(abs(duration - 12.248438) < 1e-6)
+  }
+
   @Test func markdownHasATablePerRequest() throws {
     let result = try run(["trace", "req-a", Self.fixture, "--format", "markdown"])
     #expect(result.status == 0)

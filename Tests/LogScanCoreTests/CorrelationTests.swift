@@ -150,6 +150,26 @@ import Testing
     #expect(requestsJSON(split) == single)
   }
 
+  /// Ids as strings with escapes, numbers, and header arrays (first value).
+  @Test func idsInEveryShape() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = [
+      #"{"timestamp":"2026-03-01T10:00:00Z","service":"a","requestId":"q\"1","duration_ms":1}"#,
+      #"{"timestamp":"2026-03-01T10:00:00.5Z","service":"b","X-Request-ID":[ "q\"1", "other"],"duration_ms":1}"#,
+      #"{"timestamp":"2026-03-01T10:00:01Z","service":"a","req_id":17,"duration_ms":1}"#,
+      #"{"timestamp":"2026-03-01T10:00:01.2Z","service":"b","request_id":"17","duration_ms":1}"#,
+      #"{"timestamp":"2026-03-01T10:00:02Z","service":"a","X-Request-ID":[],"duration_ms":1}"#,
+      #"{"timestamp":"2026-03-01T10:00:02Z","service":"a","X-Request-ID":[5],"duration_ms":1}"#,
+    ]
+    let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let report = try #require(SummaryReport(summarize([path]) { $0.jobs = 1 }).requests)
+    #expect(report.requests == 2)
+    #expect(report.uncorrelated == 2)
+    #expect(Set(report.slowest.map(\.id)) == ["q\"1", "17"])
+    #expect(report.slowest.allSatisfy { $0.events == 2 && $0.services.map(\.service) == ["a", "b"] })
+  }
+
   /// A cap on open requests: the oldest are evicted, counted, and said.
   @Test func evictionIsCountedAndReported() throws {
     let report = SummaryReport(fixtureWith { $0.maxOpen = 2 })

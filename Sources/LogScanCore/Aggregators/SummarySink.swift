@@ -196,7 +196,8 @@ package struct SummarySink: LineSink, ~Copyable {
     if correlates {
       if let id = Self.identifier(extractor, line, &idText), id.count > 0 {
         correlator.add(
-          id: id, user: Self.text(extractor, .userId, line, &userText), event: event, isError: isError,
+          id: id, user: Self.text(extractor, .userId, line, &userText).flatMap { $0.isEmpty ? nil : $0 }, event: event,
+          isError: isError,
           service: service, route: routeIndex)
         if correlator.needsFlush {
           correlator.flush(services: shard.services.names, routes: shard.routes.names)

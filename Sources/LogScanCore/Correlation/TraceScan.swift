@@ -105,7 +105,8 @@ struct TraceSink: ScanSink, ~Copyable {
     }
     events.append(
       TraceEvent(
-        requestId: id, user: extractor.text(.userId, in: bytes), timestamp: event.timestamp, level: event.level, service: text(.service),
+        requestId: id, user: extractor.text(.userId, in: bytes).flatMap { $0.isEmpty ? nil : $0 },
+        timestamp: event.timestamp, level: event.level, service: text(.service),
         action: text(.action), duration: event.duration, status: event.status, method: method.map(makeString),
         path: path.map(makeString), route: route, message: text(.message), isError: event.isError, input: input,
         unit: unit, line: number))

@@ -86,7 +86,8 @@ package struct EventExtractor: ~Copyable {
   }
 
   /// Like `rawText`, but a number is taken as its text too (ids such as
-  /// `"req_id": 4711`).
+  /// `"req_id": 4711`), and an array as its first string (HTTP headers as
+  /// Caddy and Go's net/http log them: `"X-Request-Id": ["req-1"]`).
   @inline(__always)
   package func rawIdentifier(_ field: Field, in line: UnsafeRawBufferPointer) -> (
     bytes: UnsafeRawBufferPointer, escaped: Bool
@@ -100,8 +101,35 @@ package struct EventExtractor: ~Copyable {
   )? {
     guard scanner.has(field) else { return nil }
     let capture = scanner.capture(field)
+    if numbers && capture.kind == .container { return Self.firstString(in: line, from: Int(capture.start)) }
     guard capture.kind == .string || (numbers && capture.kind == .number) else { return nil }
     return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
+  }
+
+  /// The first element of the array that opens at `start` of a valid JSON
+  /// line, when it is a string (its raw bytes, and whether it has escapes).
+  static func firstString(in line: UnsafeRawBufferPointer, from start: Int) -> (
+    bytes: UnsafeRawBufferPointer, escaped: Bool
+  )? {
+    guard line[start] == UInt8(ascii: "[") else { return nil }
+    var i = start + 1
+    while i < line.count, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0A || line[i] == 0x0D { i += 1 }
+    guard i < line.count, line[i] == UInt8(ascii: "\"") else { return nil }
+    let first = i + 1
+    var escaped = false
+    i = first
+    while i < line.count {
+      switch line[i] {
+      case UInt8(ascii: "\\"):
+        escaped = true
+        i += 2
+      case UInt8(ascii: "\""):
+        return (UnsafeRawBufferPointer(rebasing: line[first..<i]), escaped)
+      default:
+        i += 1
+      }
+    }
+    return nil
   }
 
   /// The method and target of an HTTP request line ("GET /a?b HTTP/1.1"),

@@ -103,6 +103,9 @@ extension LogFormat {
       keys: [
         Key(["ts"], .timestamp), Key(["request", "method"], .method), Key(["request", "uri"], .path),
         Key(["duration"], .duration, .seconds), Key(["logger"], .service),
+        // Header values are arrays: the first is the id.
+        Key(["request", "headers", "X-Request-Id"], .requestId), Key(["request", "headers", "X-Request-ID"], .requestId),
+        Key(["request", "headers", "Traceparent"], .requestId),
       ],
       markers: [[["ts"], ["logger"], ["request", "method"]]]),
     LogFormat(

@@ -97,8 +97,8 @@ package struct TraceReport: Sendable {
     if let status = request.status { parts.append("status \(status)") }
     if request.failed { parts.append("FAILED") }
     if let duration = request.durationMs { parts.append(Format.duration(ms: duration)) }
-    parts.append("\(request.events) events")
-    parts.append("\(request.services.count) services")
+    parts.append("\(request.events) event\(request.events == 1 ? "" : "s")")
+    parts.append("\(request.services.count) service\(request.services.count == 1 ? "" : "s")")
     if let start = request.start { parts.append("from \(start)") }
     if let user = request.user { parts.append("user \(user)") }
     return parts.joined(separator: "  ")
