@@ -57,7 +57,8 @@ struct LogGen {
     var generator = LogGenerator(configuration)
     if concurrency > 1 {
       guard truthPath == nil else { fail("--truth does not go with --concurrency") }
-      interleave(&generator, concurrency: concurrency, seed: configuration.seed, byteLimit: byteLimit, lineLimit: lineLimit)
+      interleave(
+        &generator, concurrency: concurrency, seed: configuration.seed, byteLimit: byteLimit, lineLimit: lineLimit)
       return
     }
     var buffer: [UInt8] = []

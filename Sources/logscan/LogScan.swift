@@ -28,7 +28,9 @@ struct LogScan: ParsableCommand {
       or an input that could not be read; 3 input read, but part of it was
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
-    subcommands: [Summary.self, Trace.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self],
+    subcommands: [
+      Summary.self, Trace.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self,
+    ],
     defaultSubcommand: Summary.self
   )
 

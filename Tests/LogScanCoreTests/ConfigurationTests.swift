@@ -232,8 +232,14 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
     let off = mapping([("correlation", mapping([("enabled", scalar("false"))]))])
     #expect(try Configuration(off, file: "c.yml").correlation == nil)
     for (node, message) in [
-      (mapping([("idel", scalar("5s", 2))], line: 2), "c.yml:2: unknown key 'idel' in 'correlation'. Did you mean 'idle'?"),
-      (mapping([("max_open", scalar("0", 2))], line: 2), "c.yml:2: 'correlation.max_open' must be a whole number of at least 1"),
+      (
+        mapping([("idel", scalar("5s", 2))], line: 2),
+        "c.yml:2: unknown key 'idel' in 'correlation'. Did you mean 'idle'?"
+      ),
+      (
+        mapping([("max_open", scalar("0", 2))], line: 2),
+        "c.yml:2: 'correlation.max_open' must be a whole number of at least 1"
+      ),
       (mapping([("idle", scalar("soon", 2))], line: 2), "c.yml:2: 'correlation.idle': "),
     ] {
       do {

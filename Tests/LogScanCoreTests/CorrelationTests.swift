@@ -48,10 +48,11 @@ import Testing
     #expect(report.eventsPerRequest.p50 == 1)
     #expect(abs(report.eventsPerRequest.mean - 10.0 / 6) < 1e-9)
     #expect(report.serviceCounts.map { [$0.0, $0.1] } == [[1, 3], [2, 2], [3, 1]])
-    #expect(Set(report.entryRoutes.map(\.name)) == [
-      "POST /api/orders", "POST /api/payments/:id", "(no route)", "GET /health", "GET /api/orders/:id",
-      "GET /api/slow",
-    ])
+    #expect(
+      Set(report.entryRoutes.map(\.name)) == [
+        "POST /api/orders", "POST /api/payments/:id", "(no route)", "GET /health", "GET /api/orders/:id",
+        "GET /api/slow",
+      ])
     let latency = try #require(report.latency)
     #expect(latency.count == 6)
     #expect(latency.max == 2000)
@@ -133,7 +134,8 @@ import Testing
     }
     var byServices = [Int: Int]()
     for entry in requests.values { byServices[entry.services.count, default: 0] += 1 }
-    #expect(report.serviceCounts.map { [$0.0, $0.1] } == byServices.sorted { $0.key < $1.key }.map { [$0.key, $0.value] })
+    #expect(
+      report.serviceCounts.map { [$0.0, $0.1] } == byServices.sorted { $0.key < $1.key }.map { [$0.key, $0.value] })
     let durations = ranked.map(\.1).sorted()
     let latency = try #require(report.latency)
     for (quantile, shown) in [(0.5, latency.p50), (0.9, latency.p90), (0.99, latency.p99)] {

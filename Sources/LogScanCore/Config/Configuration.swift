@@ -70,7 +70,9 @@ package struct Configuration: Sendable, Equatable {
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.sources == $1.sources }
   }
 
-  package static let topLevelKeys = ["fields", "units", "format", "alerting", "rules", "counters", "redaction", "correlation"]
+  package static let topLevelKeys = [
+    "fields", "units", "format", "alerting", "rules", "counters", "redaction", "correlation",
+  ]
   /// Field names a mapping may use (the canonical keys, and a few aliases).
   package static let fieldNames: [String: Field] = {
     var names: [String: Field] = [:]

@@ -124,10 +124,13 @@ struct Correlator {
         if table.count >= maxOpen { evictOldest() }
       }
       record = table.insert(
-        id, hash: hash, user: user.flatMap { $0.count <= Self.maxIdBytes ? $0 : nil }, key: event.timestamp ?? watermark)
+        id, hash: hash, user: user.flatMap { $0.count <= Self.maxIdBytes ? $0 : nil }, key: event.timestamp ?? watermark
+      )
       table.pointer(record).pointee.edge = hasFringe && (fringeEnd == .min || watermark < fringeEnd)
     }
-    if let user, user.count <= Self.maxIdBytes, table.pointer(record).pointee.userLength < 0 { table.setUser(record, user) }
+    if let user, user.count <= Self.maxIdBytes, table.pointer(record).pointee.userLength < 0 {
+      table.setUser(record, user)
+    }
     update(record, event, isError: isError, service: service, route: route)
   }
 

@@ -174,7 +174,8 @@ extension RequestsReport {
     var table = Table([
       (markdown ? "Request" : "REQUEST", .left), (markdown ? "Duration" : "DURATION", .right),
       (markdown ? "Status" : "STATUS", .right), (markdown ? "Entry route" : "ENTRY ROUTE", .left),
-      (markdown ? "Ended" : "ENDED", .left), (markdown ? "Services (offset +duration)" : "SERVICES (OFFSET +DURATION)", .left),
+      (markdown ? "Ended" : "ENDED", .left),
+      (markdown ? "Services (offset +duration)" : "SERVICES (OFFSET +DURATION)", .left),
     ])
     for request in list {
       let services = request.services.map { span in
