@@ -234,7 +234,9 @@ struct Correlator {
   mutating func flush(services: borrowing Interner, routes: borrowing Interner) {
     for record in pending {
       let r = table.pointer(record)
-      if r.pointee.edge {
+      // Heads wait for the unit's end; past the cap (a very busy start of
+      // a unit) they are counted here, as if nothing came before them.
+      if r.pointee.edge && heads.count < maxOpen {
         heads.append(track(record, services: services, routes: routes))
       } else {
         let route = entryRouteIndex(r.pointee.entryRoute, routes: routes)
