@@ -105,6 +105,18 @@ import Testing
     #expect(abs(duration - 12.248438) < 1e-6)
   }
 
+  /// Logs without request ids get no REQUESTS section in text (JSON keeps it, with zeros).
+  @Test func noSectionWithoutRequestIds() throws {
+    let text = try run(["summary", "fixtures/formats/logrus.jsonl"])
+    #expect(text.status == 0)
+    #expect(!text.stdout.contains("REQUESTS"))
+    let json = try run(["summary", "--format", "json", "fixtures/formats/logrus.jsonl"])
+    let requests = try #require(
+      (try JSONSerialization.jsonObject(with: json.stdoutData) as! [String: Any])["requests"] as? [String: Any])
+    #expect(requests["requests"] as? Int == 0)
+    #expect(requests["eventsWithoutRequestId"] as? Int == 6)
+  }
+
   @Test func markdownHasATablePerRequest() throws {
     let result = try run(["trace", "req-a", Self.fixture, "--format", "markdown"])
     #expect(result.status == 0)

@@ -136,6 +136,10 @@ extension RequestsReport {
   /// How many entry routes the text and Markdown reports list.
   package static let routesShown = 10
 
+  /// Whether the logs had request ids at all (text and Markdown leave the
+  /// section out otherwise; JSON always has it).
+  package var hasRequests: Bool { requests > 0 || evicted > 0 }
+
   var headline: String {
     var parts = ["\(Format.count(requests)) request\(requests == 1 ? "" : "s")", "\(Format.count(failed)) failed"]
     if evicted > 0 { parts.append("\(Format.count(evicted)) evicted before completion (table full)") }

@@ -50,7 +50,7 @@ extension SummaryReport {
     if !topErrors.isEmpty {
       out += "## Top errors\n\n" + errorTable().markdown() + "\n"
     }
-    if let requests {
+    if let requests, requests.hasRequests {
       out += "## Requests\n\n" + requests.markdown
     }
     if let alerts {

@@ -35,7 +35,7 @@ extension SummaryReport {
       out += "\n" + style.bold("TOP ERRORS") + " (by message template)\n"
       out += errorTable().text()
     }
-    if let requests {
+    if let requests, requests.hasRequests {
       out += "\n" + style.bold("REQUESTS") + " (followed by request id)\n" + requests.text(style)
     }
     if let alerts {
