@@ -194,7 +194,7 @@ package struct SummarySink: LineSink, ~Copyable {
     }
 
     if correlates {
-      if let id = Self.identifier(extractor, line, &idText), id.count > 0 {
+      if let id = extractor.requestId(in: line, storage: &idText), id.count > 0 {
         correlator.add(
           id: id, user: Self.text(extractor, .userId, line, &userText).flatMap { $0.isEmpty ? nil : $0 }, event: event,
           isError: isError,
@@ -322,18 +322,6 @@ package struct SummarySink: LineSink, ~Copyable {
     appendDecodedJSONString(bytes, to: &storage)
     // Safe because `storage` is not touched again until this field's bytes
     // have been used: each field has its own storage.
-    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
-  }
-
-  /// The request id's bytes (a string decoded, or a number's text).
-  @inline(__always)
-  private static func identifier(
-    _ extractor: borrowing EventExtractor, _ line: UnsafeRawBufferPointer, _ storage: inout [UInt8]
-  ) -> UnsafeRawBufferPointer? {
-    guard let (bytes, escaped) = extractor.rawIdentifier(.requestId, in: line) else { return nil }
-    guard escaped else { return bytes }
-    storage.removeAll(keepingCapacity: true)
-    appendDecodedJSONString(bytes, to: &storage)
     return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
   }
 

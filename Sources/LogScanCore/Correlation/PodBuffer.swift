@@ -42,12 +42,6 @@ final class PodBuffer<Element: BitwiseCopyable> {
     count += 1
   }
 
-  func append(repeating value: Element, count extra: Int) {
-    if count + extra > capacity { grow(to: count + extra) }
-    (base + count).initialize(repeating: value, count: extra)
-    count += extra
-  }
-
   @inline(__always)
   func append(_ source: UnsafeRawBufferPointer) where Element == UInt8 {
     guard let from = source.baseAddress, source.count > 0 else { return }

@@ -98,10 +98,7 @@ struct RequestTable {
   @inline(__always)
   func pointer(_ record: Int32) -> UnsafeMutablePointer<Record> { records.base + Int(record) }
 
-  subscript(record: Int32) -> Record {
-    @inline(__always) get { records[Int(record)] }
-    @inline(__always) nonmutating set { records[Int(record)] = newValue }
-  }
+  subscript(record: Int32) -> Record { records[Int(record)] }
 
   /// The record of `id`, or nil.
   @inline(__always)

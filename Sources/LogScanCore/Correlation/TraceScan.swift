@@ -73,18 +73,9 @@ struct TraceSink: ScanSink, ~Copyable {
 
   mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     guard case (.event(let event), _) = formats.extract(bytes, with: &extractor),
-      let (raw, escaped) = extractor.rawIdentifier(.requestId, in: bytes)
+      let raw = extractor.requestId(in: bytes, storage: &idText), wanted.find(raw) != nil
     else { return }
-    let id: [UInt8]
-    if escaped {
-      idText.removeAll(keepingCapacity: true)
-      appendDecodedJSONString(raw, to: &idText)
-      guard idText.withUnsafeBytes({ wanted.find($0) }) != nil else { return }
-      id = idText
-    } else {
-      guard wanted.find(raw) != nil else { return }
-      id = Array(raw)
-    }
+    let id = Array(raw)
     func text(_ field: Field) -> String? { extractor.text(field, in: bytes).map(makeString) }
     var method = extractor.text(.method, in: bytes)
     var path = extractor.text(.path, in: bytes)

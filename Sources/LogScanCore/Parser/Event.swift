@@ -95,6 +95,18 @@ package struct EventExtractor: ~Copyable {
     raw(field, in: line, numbers: true)
   }
 
+  /// The request id's bytes (a string decoded into `storage` when it has
+  /// escapes, or a number's text). Valid until `storage` or the line changes.
+  @inline(__always)
+  package func requestId(in line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
+    guard let (bytes, escaped) = rawIdentifier(.requestId, in: line) else { return nil }
+    guard escaped else { return bytes }
+    storage.removeAll(keepingCapacity: true)
+    appendDecodedJSONString(bytes, to: &storage)
+    // Safe: `storage` is not touched again until the id has been used.
+    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
+  }
+
   @inline(__always)
   private func raw(_ field: Field, in line: UnsafeRawBufferPointer, numbers: Bool) -> (
     bytes: UnsafeRawBufferPointer, escaped: Bool
