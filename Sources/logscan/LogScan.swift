@@ -16,6 +16,7 @@ struct LogScan: ParsableCommand {
         logscan summary --format json big.jsonl.zst > report.json
         logscan summary --format markdown logs/ > report.md
         logscan trace req_8f2c logs/*.zst            one request across services
+        logscan timeline --format html -o incident.html logs/   incident timelines
         logscan redact < raw.jsonl > safe.jsonl     secrets and PII replaced
         logscan audit logs/                         which services leak what
         logscan check logs/                         exit 1 if an alert rule fired
@@ -29,7 +30,8 @@ struct LogScan: ParsableCommand {
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
     subcommands: [
-      Summary.self, Trace.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self, Config.self,
+      Summary.self, Trace.self, Timeline.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self,
+      Config.self,
     ],
     defaultSubcommand: Summary.self
   )

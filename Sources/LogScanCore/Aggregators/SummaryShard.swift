@@ -167,6 +167,8 @@ package struct SummaryShard: Sendable {
   package var rules: RuleShard?
   /// Completed requests, when the scan correlates.
   package var correlation: CorrelationStats?
+  /// What the timeline adds, when the scan is a timeline's.
+  package var timeline: TimelineShard?
 
   package mutating func countFormat(input: Int, format: Int, count: Int = 1) {
     if input >= formatCounts.count || format >= formatCounts[input].count { growFormatCounts(input, format) }
@@ -201,6 +203,9 @@ package struct SummaryShard: Sendable {
     }
     if let theirs = other.correlation {
       if correlation == nil { correlation = theirs } else { correlation!.merge(theirs) }
+    }
+    if let theirs = other.timeline {
+      if timeline == nil { timeline = theirs } else { timeline!.merge(theirs) }
     }
     for (input, counts) in other.formatCounts.enumerated() {
       for (format, count) in counts.enumerated() where count > 0 {

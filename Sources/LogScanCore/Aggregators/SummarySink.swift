@@ -14,6 +14,7 @@ package struct SummarySink: LineSink, ~Copyable {
   private var redactedText: [UInt8] = []
   private var idText: [UInt8] = []
   private var userText: [UInt8] = []
+  private var actionText: [UInt8] = []
   private var findings: [Finding] = []
 
   private var formats: FormatTracker
@@ -50,10 +51,18 @@ package struct SummarySink: LineSink, ~Copyable {
   private let joiner: SeamJoiner?
   private var currentUnit = -1
 
+  /// What the timeline adds, when the scan is a timeline's.
+  private var timeline = TimelineShard()
+  private let timelines: Bool
+  private var changes: ChangeMatcher
+
   package init(
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
-    rules: RulePlan? = nil, correlation: (settings: CorrelationSettings, joiner: SeamJoiner, workers: Int)? = nil
+    rules: RulePlan? = nil, correlation: (settings: CorrelationSettings, joiner: SeamJoiner, workers: Int)? = nil,
+    timeline: TimelineSettings? = nil
   ) {
+    timelines = timeline != nil
+    changes = ChangeMatcher(timeline ?? TimelineSettings())
     correlates = correlation != nil
     correlator = Correlator(
       settings: correlation?.settings ?? CorrelationSettings(), limits: limits, workers: correlation?.workers ?? 1)
@@ -179,6 +188,7 @@ package struct SummarySink: LineSink, ~Copyable {
 
     var routeIndex: Int?
     defer { if program != nil { countRules(event, isError: isError, line, service: service, route: routeIndex) } }
+    if timelines { addToTimeline(event, isError: isError, minute: minute, line, service: service) }
 
     var path = Self.text(extractor, .path, line, &pathText)
     var method = Self.text(extractor, .method, line, &methodText)
@@ -220,6 +230,42 @@ package struct SummarySink: LineSink, ~Copyable {
         scratch = Array(Self.noMessage.utf8)
       }
       scratch.withUnsafeBytes { shard.templates.add($0, timestamp: event.timestamp) }
+      if timelines, let minute {
+        let user = Self.text(extractor, .userId, line, &userText)
+        let service = shard.services.names.key(service)
+        let route = routeIndex.map { shard.routes.names.key($0) }
+        scratch.withUnsafeBytes { template in
+          service.withUnsafeBytes { service in
+            route.withUnsafeBytes { route in
+              timeline.addError(minute: minute, template: template, service: service, route: route, user: user)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Counts the event into the timeline's minutes, and keeps it when it is
+  /// a change: its action names one, or (for events that are not requests:
+  /// no status, no duration) its message does.
+  @inline(__always)
+  private mutating func addToTimeline(
+    _ event: Event, isError: Bool, minute: Int64?, _ line: UnsafeRawBufferPointer, service: Int
+  ) {
+    guard let minute, let timestamp = event.timestamp else { return }
+    timeline.add(minute: minute, isError: isError, duration: event.duration)
+    let action = Self.text(extractor, .action, line, &actionText)
+    var isChange = action.map { changes.matches(action: $0) } ?? false
+    var message: UnsafeRawBufferPointer?
+    if !isChange && event.status == nil && event.duration == nil {
+      message = Self.text(extractor, .message, line, &messageText)
+      isChange = message.map { changes.matches(message: $0) } ?? false
+    }
+    guard isChange else { return }
+    if message == nil { message = Self.text(extractor, .message, line, &messageText) }
+    let name = shard.services.names.key(service)
+    name.withUnsafeBytes {
+      timeline.addChange(timestamp: timestamp, service: $0, action: action, message: message, level: event.level)
     }
   }
 
@@ -335,6 +381,7 @@ extension SummarySink {
     var result = shard
     if rules != nil { result.rules = ruleShard }
     if correlates { result.correlation = correlator.stats }
+    if timelines { result.timeline = timeline.settled() }
     return result
   }
 }

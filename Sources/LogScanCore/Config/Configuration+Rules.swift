@@ -165,6 +165,64 @@ extension Configuration {
     correlation = enabled ? settings : nil
   }
 
+  /// The `timeline` section (see `TimelineSettings`).
+  mutating func readTimeline(_ node: ConfigNode, _ reader: SectionReader) throws(ConfigError) {
+    if case .null = node { return }
+    guard case .mapping(let entries, _) = node else {
+      throw reader.fail(node.line, "'timeline' must be a mapping, found \(node.typeName)", nil)
+    }
+    var settings = TimelineSettings()
+    let known = ["merge_gap", "objective", "period", "lookback", "samples", "changes"]
+    for entry in entries {
+      switch entry.key {
+      case "merge_gap": settings.mergeGap = try reader.duration(entry.value, "'timeline.merge_gap'")
+      case "lookback": settings.lookback = try reader.duration(entry.value, "'timeline.lookback'")
+      case "period":
+        settings.period = try reader.duration(entry.value, "'timeline.period'")
+        guard settings.period > 0 else { throw reader.fail(entry.line, "'timeline.period' must be more than 0", nil) }
+      case "objective":
+        let text = try reader.scalar(entry.value, "'timeline.objective'")
+        let trimmed = text.hasSuffix("%") ? String(text.dropLast()) : text
+        guard let number = Double(trimmed), number.isFinite else {
+          throw reader.fail(entry.line, "'timeline.objective' must be a percentage such as 99.9%, found '\(text)'", nil)
+        }
+        let objective = text.hasSuffix("%") || number > 1 ? number / 100 : number
+        guard objective > 0 && objective < 1 else {
+          throw reader.fail(
+            entry.line, "'timeline.objective' must be between 0% and 100% (exclusive), found '\(text)'", nil)
+        }
+        settings.objective = objective
+      case "samples":
+        guard let value = Int(try reader.scalar(entry.value, "'timeline.samples'")), value >= 0, value <= 100 else {
+          throw reader.fail(entry.line, "'timeline.samples' must be a whole number from 0 to 100", nil)
+        }
+        settings.samples = value
+      case "changes":
+        guard case .mapping(let members, _) = entry.value else {
+          throw reader.fail(
+            entry.value.line, "'timeline.changes' must be a mapping, found \(entry.value.typeName)", nil)
+        }
+        for member in members {
+          switch member.key {
+          case "actions":
+            settings.changeActions = try reader.list(member.value, "'timeline.changes.actions'").map { $0.lowercased() }
+          case "keywords":
+            settings.changeKeywords = try reader.list(member.value, "'timeline.changes.keywords'").map {
+              $0.lowercased()
+            }
+          default:
+            throw reader.fail(
+              member.line, "unknown key '\(member.key)' in 'timeline.changes'",
+              reader.didYouMean(member.key, ["actions", "keywords"]))
+          }
+        }
+      default:
+        throw reader.fail(entry.line, "unknown key '\(entry.key)' in 'timeline'", reader.didYouMean(entry.key, known))
+      }
+    }
+    timeline = settings
+  }
+
   mutating func readAlerting(_ node: ConfigNode, _ reader: SectionReader) throws(ConfigError) {
     if case .null = node { return }
     guard case .mapping(let entries, _) = node else {

@@ -42,6 +42,8 @@ package struct Configuration: Sendable, Equatable {
   package var alerting = AlertingSettings()
   /// How requests are followed by id; nil: `correlation: {enabled: false}`.
   package var correlation: CorrelationSettings? = CorrelationSettings()
+  /// Incidents and their timelines (`logscan timeline`).
+  package var timeline = TimelineSettings()
   /// Rules and counters of the file; built-in ones.
   package var userRules: [Rule] = []
   package var userCounters: [Counter] = []
@@ -65,13 +67,15 @@ package struct Configuration: Sendable, Equatable {
   package static func == (lhs: Configuration, rhs: Configuration) -> Bool {
     lhs.file == rhs.file && lhs.durationUnit == rhs.durationUnit && lhs.timestampUnit == rhs.timestampUnit
       && lhs.format == rhs.format && lhs.redaction == rhs.redaction && lhs.alerting == rhs.alerting
-      && lhs.userRules == rhs.userRules && lhs.userCounters == rhs.userCounters && lhs.extraFields == rhs.extraFields
+      && lhs.timeline == rhs.timeline && lhs.userRules == rhs.userRules && lhs.userCounters == rhs.userCounters
+      && lhs.extraFields == rhs.extraFields
       && lhs.fields.count == rhs.fields.count
       && zip(lhs.fields, rhs.fields).allSatisfy { $0.field == $1.field && $0.sources == $1.sources }
   }
 
   package static let topLevelKeys = [
     "fields", "units", "format", "alerting", "rules", "counters", "redaction", "correlation",
+    "timeline",
   ]
   /// Field names a mapping may use (the canonical keys, and a few aliases).
   package static let fieldNames: [String: Field] = {
@@ -117,6 +121,7 @@ package struct Configuration: Sendable, Equatable {
     var rulesNode: ConfigNode?
     var countersNode: ConfigNode?
     var correlationNode: ConfigNode?
+    var timelineNode: ConfigNode?
     switch root {
     case .null:
       return
@@ -207,6 +212,7 @@ package struct Configuration: Sendable, Equatable {
         case "rules": rulesNode = member.value
         case "counters": countersNode = member.value
         case "correlation": correlationNode = member.value
+        case "timeline": timelineNode = member.value
         default:
           preconditionFailure("Unhandled configuration section '\(member.key)'")
         }
@@ -217,6 +223,7 @@ package struct Configuration: Sendable, Equatable {
     // Counters before rules (rules count them), the step before both.
     let reader = SectionReader(fail: fail, didYouMean: didYouMean)
     if let correlationNode { try readCorrelation(correlationNode, reader) }
+    if let timelineNode { try readTimeline(timelineNode, reader) }
     if let alertingNode { try readAlerting(alertingNode, reader) }
     if let countersNode { try readCounters(countersNode, reader) }
     if let rulesNode { try readRules(rulesNode, reader) }

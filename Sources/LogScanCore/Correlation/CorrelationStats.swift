@@ -20,11 +20,14 @@ package struct CorrelationStats: Sendable {
   package var servicesPerRequest = [Int](repeating: 0, count: RequestTrack.maxServices + 1)
   package var slowest: TopRequests
   package var recentFailures: TopRequests
+  /// The first failed requests of every minute (by start), for timelines.
+  package var failedSamples: FailedSamples
 
-  package init(limits: SummaryLimits = SummaryLimits(), top: Int = 10) {
+  package init(limits: SummaryLimits = SummaryLimits(), top: Int = 10, failedPerMinute: Int = 0) {
     entryRoutes = ScopeTable(limit: limits.maxRoutes)
     slowest = TopRequests(limit: top, order: .slowest)
     recentFailures = TopRequests(limit: top, order: .latest)
+    failedSamples = FailedSamples(perMinute: failedPerMinute)
   }
 
   package static let noRoute: [UInt8] = Array("(no route)".utf8)
@@ -46,11 +49,14 @@ package struct CorrelationStats: Sendable {
   /// then hand it over in full with `keep`.
   @inline(__always)
   package mutating func count(
-    duration: Int64?, newest: Int64, id: UnsafeRawBufferPointer, events: Int, services: Int, failed: Bool,
+    start: Int64, duration: Int64?, newest: Int64, id: UnsafeRawBufferPointer, events: Int, services: Int, failed: Bool,
     status: Int?, route index: Int
   ) -> Bool {
     requests += 1
-    if failed { self.failed += 1 }
+    if failed {
+      self.failed += 1
+      if failedSamples.perMinute > 0 && duration != nil { failedSamples.count(start) }
+    }
     eventsPerRequest[min(events, eventsPerRequest.count - 1)] += 1
     if events > maxEvents { maxEvents = events }
     servicesPerRequest[min(services, servicesPerRequest.count - 1)] += 1
@@ -60,13 +66,17 @@ package struct CorrelationStats: Sendable {
     // No minute counts for requests (the summary's scopes have them).
     var budget = 0
     entryRoutes.stats[index].add(event, isError: failed, minute: nil, minuteBudget: &budget)
-    return (duration.map { slowest.accepts($0, id) } ?? false) || (failed && recentFailures.accepts(newest, id))
+    return (duration.map { slowest.accepts($0, id) } ?? false)
+      || (failed && (recentFailures.accepts(newest, id) || (duration != nil && failedSamples.accepts(start, id))))
   }
 
   /// Puts a counted request in the top lists that keep it.
   package mutating func keep(_ track: RequestTrack) {
     if track.duration != nil { slowest.insert(track) }
-    if track.failed { recentFailures.insert(track) }
+    if track.failed {
+      recentFailures.insert(track)
+      if track.isTimed { failedSamples.insert(track) }
+    }
   }
 
   /// Counts a request joined from pieces.
@@ -75,7 +85,7 @@ package struct CorrelationStats: Sendable {
     let index = route.withUnsafeBytes { routeIndex($0) }
     let kept = track.id.withUnsafeBytes { id in
       count(
-        duration: track.duration, newest: track.newest, id: id, events: track.events,
+        start: track.start, duration: track.duration, newest: track.newest, id: id, events: track.events,
         services: track.services.count, failed: track.failed, status: track.status, route: index)
     }
     if kept { keep(track) }
@@ -93,6 +103,70 @@ package struct CorrelationStats: Sendable {
     for k in servicesPerRequest.indices { servicesPerRequest[k] += other.servicesPerRequest[k] }
     slowest.merge(other.slowest)
     recentFailures.merge(other.recentFailures)
+    failedSamples.merge(other.failedSamples)
+  }
+}
+
+/// The first `perMinute` failed requests to start in each minute (earliest
+/// start first, then the smaller id), so that the samples do not depend
+/// on the order requests completed in.
+package struct FailedSamples: Sendable {
+  package let perMinute: Int
+  package private(set) var byMinute: [Int64: [RequestTrack]] = [:]
+  /// Failed requests by the minute they started in (all, not just the kept).
+  package private(set) var failedByMinute: [Int64: Int] = [:]
+  /// Minutes kept at most (a month is 44,640).
+  static let maxMinutes = 100_000
+
+  package init(perMinute: Int) { self.perMinute = perMinute }
+
+  @inline(__always)
+  func accepts(_ start: Int64, _ id: UnsafeRawBufferPointer) -> Bool {
+    guard perMinute > 0 else { return false }
+    guard let kept = byMinute[Timestamp.minute(of: start)] else { return byMinute.count < Self.maxMinutes }
+    guard kept.count == perMinute, let last = kept.last else { return true }
+    if start != last.start { return start < last.start }
+    return last.id.withUnsafeBytes { id.lexicographicallyPrecedes($0) }
+  }
+
+  private static func before(_ a: RequestTrack, _ b: RequestTrack) -> Bool {
+    a.start != b.start ? a.start < b.start : a.id.lexicographicallyPrecedes(b.id)
+  }
+
+  mutating func insert(_ track: RequestTrack) {
+    guard perMinute > 0 else { return }
+    let minute = Timestamp.minute(of: track.start)
+    guard byMinute[minute] != nil || byMinute.count < Self.maxMinutes else { return }
+    var kept = byMinute[minute] ?? []
+    let at = kept.firstIndex { Self.before(track, $0) } ?? kept.count
+    guard at < perMinute else { return }
+    kept.insert(track, at: at)
+    if kept.count > perMinute { kept.removeLast() }
+    byMinute[minute] = kept
+  }
+
+  mutating func count(_ start: Int64) {
+    let minute = Timestamp.minute(of: start)
+    if let existing = failedByMinute[minute] {
+      failedByMinute[minute] = existing + 1
+    } else if failedByMinute.count < Self.maxMinutes {
+      failedByMinute[minute] = 1
+    }
+  }
+
+  mutating func merge(_ other: FailedSamples) {
+    for (minute, count) in other.failedByMinute {
+      if failedByMinute[minute] != nil || failedByMinute.count < Self.maxMinutes {
+        failedByMinute[minute, default: 0] += count
+      }
+    }
+    for tracks in other.byMinute.values { for track in tracks { insert(track) } }
+  }
+
+  /// The kept requests that started in [from, to), earliest first.
+  package func tracks(from: Int64, to: Int64) -> [RequestTrack] {
+    byMinute.filter { $0.key >= Timestamp.minute(of: from) && $0.key <= Timestamp.minute(of: to) }
+      .flatMap(\.value).filter { $0.start >= from && $0.start < to }.sorted(by: Self.before)
   }
 }
 

@@ -9,6 +9,8 @@ package struct CorrelationSettings: Sendable, Equatable {
   package var maxOpen = 300_000
   /// Requests listed as the slowest and as the latest failed.
   package var top = 10
+  /// Failed requests kept per minute of their start, for timelines (0: none).
+  package var failedPerMinute = 0
 
   package init() {}
 }
@@ -48,7 +50,7 @@ struct Correlator {
   init(settings: CorrelationSettings, limits: SummaryLimits, workers: Int) {
     self.settings = settings
     maxOpen = max(1, settings.maxOpen / max(1, workers))
-    stats = CorrelationStats(limits: limits, top: settings.top)
+    stats = CorrelationStats(limits: limits, top: settings.top, failedPerMinute: settings.failedPerMinute)
     table.limitRecords(maxOpen + Self.flushAt + 1)
   }
 
@@ -242,7 +244,7 @@ struct Correlator {
         let route = entryRouteIndex(r.pointee.entryRoute, routes: routes)
         let (start, end) = (r.pointee.start, r.pointee.end)
         let kept = stats.count(
-          duration: start <= end ? end - start : nil, newest: r.pointee.newest, id: table.id(record),
+          start: start, duration: start <= end ? end - start : nil, newest: r.pointee.newest, id: table.id(record),
           events: Int(r.pointee.events), services: Int(r.pointee.spanCount), failed: r.pointee.failed,
           status: Self.status(r), route: route)
         if kept { stats.keep(track(record, services: services, routes: routes)) }
@@ -328,7 +330,7 @@ package final class SeamJoiner: @unchecked Sendable {
     idle = settings.idle
     unitCount = units
     self.skipped = skipped
-    stats = CorrelationStats(limits: limits, top: settings.top)
+    stats = CorrelationStats(limits: limits, top: settings.top, failedPerMinute: settings.failedPerMinute)
   }
 
   func deliver(unit: Int, heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {

@@ -26,6 +26,9 @@ package struct ScanOptions: Sendable {
   package var rules: RulePlan? = nil
   /// Follows requests by id (the summary's REQUESTS); nil: no correlation.
   package var correlation: CorrelationSettings? = nil
+  /// Counts what incident timelines need (per-minute charts, errors by
+  /// minute, change events); nil: not a timeline's scan.
+  package var timeline: TimelineSettings? = nil
 
   package init() {}
 }

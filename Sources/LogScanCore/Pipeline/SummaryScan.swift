@@ -36,6 +36,7 @@ package enum SummaryScan {
     let audit = options.audit
     let redactor = options.redactor
     let rules = options.rules
+    let timeline = options.timeline
     let joiner = options.correlation.map { settings in
       SeamJoiner(
         settings: settings, limits: limits, units: plan.units.count,
@@ -45,7 +46,8 @@ package enum SummaryScan {
     let correlation = joiner.map { (options.correlation!, $0, workers) }
     let outcome = ScanPipeline.run(plan, options: options) {
       SummarySink(
-        formats: formats, limits: limits, redactor: redactor, audit: audit, rules: rules, correlation: correlation)
+        formats: formats, limits: limits, redactor: redactor, audit: audit, rules: rules, correlation: correlation,
+        timeline: timeline)
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }

@@ -174,7 +174,7 @@ extension RequestsReport {
     return table
   }
 
-  func requestTable(_ list: [Request], markdown: Bool) -> Table {
+  static func requestTable(_ list: [Request], markdown: Bool) -> Table {
     var table = Table([
       (markdown ? "Request" : "REQUEST", .left), (markdown ? "Duration" : "DURATION", .right),
       (markdown ? "Status" : "STATUS", .right), (markdown ? "Entry route" : "ENTRY ROUTE", .left),
@@ -211,11 +211,11 @@ extension RequestsReport {
     }
     if !slowest.isEmpty {
       out += "\n  " + style.bold("Slowest requests") + " (failed services marked !)\n"
-      out += requestTable(slowest, markdown: false).text()
+      out += Self.requestTable(slowest, markdown: false).text()
     }
     if !recentFailures.isEmpty {
       out += "\n  " + style.bold("Latest failed requests") + "\n"
-      out += requestTable(recentFailures, markdown: false).text()
+      out += Self.requestTable(recentFailures, markdown: false).text()
     }
     return out
   }
@@ -237,10 +237,10 @@ extension RequestsReport {
     if requests > 0 { out += "Fan-out: " + fanOut(markdown: true) + ".\n\n" }
     if !entryRoutes.isEmpty { out += routeTable(markdown: true).markdown() + "\n" }
     if !slowest.isEmpty {
-      out += "### Slowest requests\n\n" + requestTable(slowest, markdown: true).markdown() + "\n"
+      out += "### Slowest requests\n\n" + Self.requestTable(slowest, markdown: true).markdown() + "\n"
     }
     if !recentFailures.isEmpty {
-      out += "### Latest failed requests\n\n" + requestTable(recentFailures, markdown: true).markdown() + "\n"
+      out += "### Latest failed requests\n\n" + Self.requestTable(recentFailures, markdown: true).markdown() + "\n"
     }
     return out
   }

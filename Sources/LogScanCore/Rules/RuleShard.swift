@@ -273,6 +273,9 @@ package struct LogSketch: Sendable {
 
   package init() {}
 
+  /// Values counted.
+  package var total: Int { counts.reduce(Int(nonPositive)) { $0 + Int($1) } }
+
   @inline(__always)
   static func index(_ value: Double) -> Int32 { Int32(truncatingIfNeeded: value.bitPattern >> 48) }
   static func lowerBound(_ index: Int32) -> Double { Double(bitPattern: UInt64(index) << 48) }
