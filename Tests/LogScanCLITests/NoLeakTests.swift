@@ -38,6 +38,9 @@ import Testing
         #"{"ts":"\#(ts)","level":"error","service":"\#(escaped)","path":"/api/x/\#(escaped)/y","method":"GET","requestId":"\#(id)","userId":"\#(id)","status":503,"duration_ms":7,"msg":"failed for \#(escaped) again","extra":{"\#(escaped)":1}}"#
       )
       lines.append(#"{"ts":"\#(ts)","level":"error","msg":"truncated \#(escaped) here"#)
+      // A change event (timelines list them), by action and by message.
+      lines.append(#"{"ts":"\#(ts)","level":"info","service":"ci","action":"deploy","msg":"deployed by \#(escaped)"}"#)
+      lines.append(#"{"ts":"\#(ts)","level":"info","service":"\#(escaped)","msg":"Server started for \#(escaped)"}"#)
       lines.append("plain text line with \(secret) in it")
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-noleak-\(UUID().uuidString)")
@@ -80,6 +83,31 @@ import Testing
       runs.append(("summary hash", ["summary", "--redact-mode", "hash", "--format", format, seeded.log], key))
       runs.append(("summary partial", ["summary", "--redact-mode", "partial", "--format", format, seeded.log], [:]))
     }
+    // Timelines: a window over everything, and incidents of a rule that
+    // fires on every service (their names are seeded values too).
+    let rules = seeded.directory.appendingPathComponent("rules.yml").path
+    try """
+    rules:
+      - { name: any_error, severity: critical, expr: error_rate > 1%, scope: service, window: 1m, min_samples: 1 }
+    """.write(toFile: rules, atomically: true, encoding: .utf8)
+    for format in ["markdown", "html", "json"] {
+      for jobs in ["1", "2"] {
+        runs.append(
+          (
+            "timeline window",
+            [
+              "timeline", "--from", "2026-11-21T09:00", "--to", "2026-11-21T11:00", "-j", jobs, "--format", format,
+              seeded.log,
+            ],
+            [:]
+          ))
+      }
+      runs.append(("timeline rules", ["timeline", "--rules", rules, "--format", format, seeded.log], [:]))
+      runs.append(
+        ("timeline hash", ["timeline", "--rules", rules, "--redact-mode", "hash", "--format", format, seeded.log], key))
+    }
+    runs.append(("timeline -o", ["timeline", "--rules", rules, "--format", "html", "-o", output, seeded.log], [:]))
+    runs.append(("timeline stdin", ["timeline", "--rules", rules, "--format", "json", "-"], [:]))
     runs.append(("redact", ["redact", seeded.log], [:]))
     runs.append(("redact hash", ["redact", "--redact-mode", "hash", seeded.log], key))
     runs.append(("redact partial", ["redact", "--redact-mode", "partial", seeded.log], [:]))

@@ -38,7 +38,7 @@ extension TimelineReport {
     let characters = Array(text)
     for (index, character) in characters.enumerated() {
       switch character {
-      case "\\", "`", "*", "[", "]", "<", ">", "|", "~": out += "\\" + String(character)
+      case "\\", "`", "*", "[", "]", "<", "|", "~": out += "\\" + String(character)
       case "_":
         // Inside a word (high_error_rate) an underscore is no emphasis.
         let before = index > 0 && (characters[index - 1].isLetter || characters[index - 1].isNumber)
