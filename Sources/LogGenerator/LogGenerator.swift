@@ -44,6 +44,10 @@ public struct LogGenerator {
   private var plantRandom: SplitMix64
   /// What was planted, in order: (kind, the value as it reads decoded).
   public private(set) var planted: [(kind: String, secret: String)] = []
+  /// Change events still to write, in time order: a deploy two minutes
+  /// before each incident and a rollback when it ends (what timelines
+  /// find "just before").
+  private var changes: [(micros: Int64, action: String, message: String)] = []
 
   public init(_ configuration: Configuration = Configuration()) {
     self.configuration = configuration
@@ -51,6 +55,17 @@ public struct LogGenerator {
     planter = SecretPlanter(seed: configuration.seed)
     plantRandom = SplitMix64(seed: configuration.seed ^ 0x9E37_79B9)
     clockMicros = configuration.startMillis * 1000
+    for (number, incident) in configuration.incidents.enumerated() {
+      let (start, end, _) = incident
+      let minute: Int64 = 60_000_000
+      let base = configuration.startMillis * 1000
+      let version = "v2.\(number + 1).0"
+      changes.append(
+        (base + Int64(max(0, start - 2)) * minute + 15_000_000, "deploy", "Deployed api-gateway \(version)"))
+      changes.append(
+        (base + Int64(end) * minute + 5_000_000, "rollback", "Rolled back api-gateway from \(version)"))
+    }
+    changes.sort { $0.micros < $1.micros }
   }
 
   struct Route {
@@ -111,6 +126,16 @@ public struct LogGenerator {
       slowdown = 4
     }
 
+    while let change = changes.first, change.micros <= clockMicros {
+      changes.removeFirst()
+      out.append(#"{"level":"info","timestamp":""#)
+      Self.appendRFC3339(micros: change.micros, to: &out)
+      out.append(#"","service":"api-gateway","action":""#)
+      out.append(change.action)
+      out.append(#"","message":""#)
+      out.append(change.message)
+      out.append("\"}\n")
+    }
     let route = Self.routes[weightedIndex(Self.routeWeights)]
     let requestId = "req_" + hex(random.next(), digits: 12)
     let userId = "usr_" + hex(random.next() & 0xFFFFF, digits: 5)
