@@ -43,6 +43,12 @@ struct Timeline: ParsableCommand {
   @Option(help: ArgumentHelp("The end of that window.", valueName: "time"))
   var to: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Alerts of this severity or more make incidents (default: timeline.severity, critical); others are shown with them.",
+      valueName: "severity"))
+  var severity: Severity?
+
   @Option(name: [.customShort("o"), .long], help: "Write the timeline to this file instead of standard output.")
   var output: String?
 
@@ -79,10 +85,12 @@ struct Timeline: ParsableCommand {
     var correlation = configuration.correlation
     correlation?.failedPerMinute = configuration.timeline.samples
     options.correlation = correlation
-    options.timeline = configuration.timeline
+    var settings = configuration.timeline
+    if let severity { settings.severity = severity }
+    options.timeline = settings
     try input.refuseKeyboard()
     let result = try input.scan(options)
-    let report = TimelineReport(result, settings: configuration.timeline, window: try window(), filter: redactor)
+    let report = TimelineReport(result, settings: settings, window: try window(), filter: redactor)
     let target = OutputTarget(path: output)
     switch format {
     case .markdown: try target.write(report.markdown)

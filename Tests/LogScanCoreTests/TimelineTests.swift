@@ -100,4 +100,33 @@ import Testing
     #expect(window.incidents[0].impact.events == 60)
     #expect(window.incidents[0].impact.errors == 45)
   }
+
+  /// Warnings alone make no incident by default (they are noted), and
+  /// do with `severity: warning`; with a critical incident they are shown.
+  @Test func theSeverityThatMakesIncidents() throws {
+    var lines: [String] = []
+    for minute in 0..<30 {
+      for k in 0..<10 {
+        // Three slow minutes: high_latency_p99 (warning) fires; the
+        // critical rollback_latency_p99 needs five.
+        let slow = (10...12).contains(minute) && k < 3
+        lines.append(
+          #"{"timestamp":"2026-02-07T10:\#(String(format: "%02d", minute)):\#(String(format: "%02d", k * 6)).000Z","#
+            + #""service":"api","status":200,"duration_ms":\#(slow ? 1500 : 20),"message":"ok"}"#)
+      }
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-tl-\(UUID().uuidString).jsonl")
+    try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+
+    let critical = timeline([file.path])
+    #expect(critical.incidents.isEmpty)
+    #expect(critical.notes.contains { $0.contains("high_latency_p99") && $0.contains("--severity warning") })
+    var settings = TimelineSettings()
+    settings.severity = .warning
+    let warning = timeline([file.path], settings: settings)
+    #expect(warning.incidents.count == 1)
+    #expect(warning.incidents.first?.title == "high_latency_p99 on api")
+    #expect(warning.incidents.first.map { TimelineReport.clock($0.start) } == "10:10:00")
+  }
 }

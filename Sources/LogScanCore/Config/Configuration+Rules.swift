@@ -172,7 +172,7 @@ extension Configuration {
       throw reader.fail(node.line, "'timeline' must be a mapping, found \(node.typeName)", nil)
     }
     var settings = TimelineSettings()
-    let known = ["merge_gap", "objective", "period", "lookback", "samples", "changes"]
+    let known = ["merge_gap", "objective", "period", "lookback", "samples", "severity", "changes"]
     for entry in entries {
       switch entry.key {
       case "merge_gap": settings.mergeGap = try reader.duration(entry.value, "'timeline.merge_gap'")
@@ -192,6 +192,15 @@ extension Configuration {
             entry.line, "'timeline.objective' must be between 0% and 100% (exclusive), found '\(text)'", nil)
         }
         settings.objective = objective
+      case "severity":
+        let text = try reader.scalar(entry.value, "'timeline.severity'")
+        guard let severity = Severity(rawValue: text) else {
+          let names = Severity.allCases.map(\.rawValue)
+          throw reader.fail(
+            entry.line, "unknown severity '\(text)' for 'timeline.severity'",
+            reader.didYouMean(text, names) ?? "Use one of: " + names.joined(separator: ", "))
+        }
+        settings.severity = severity
       case "samples":
         guard let value = Int(try reader.scalar(entry.value, "'timeline.samples'")), value >= 0, value <= 100 else {
           throw reader.fail(entry.line, "'timeline.samples' must be a whole number from 0 to 100", nil)

@@ -200,6 +200,14 @@ extension TimelineReport {
       incidents = [context.windowIncident(from: from, to: to)]
     } else {
       incidents = context.groups().enumerated().map { context.incident(number: $0.offset + 1, episodes: $0.element) }
+      if let alerts {
+        let below = alerts.episodes.filter { $0.severity < settings.severity }
+        if incidents.isEmpty && !below.isEmpty {
+          notes.append(
+            "\(below.count) alert(s) below \(settings.severity.rawValue) fired (\(Set(below.map(\.rule)).sorted().joined(separator: ", "))): "
+              + "--severity \(below.map(\.severity).max()!.rawValue) makes incidents of them")
+        }
+      }
     }
   }
 }
@@ -238,7 +246,7 @@ private struct Context {
       let (a, b) = (evaluation.episodes[$0], evaluation.episodes[$1])
       return a.start != b.start ? a.start < b.start : $0 < $1
     }
-    for index in order {
+    for index in order where plan!.rules[evaluation.episodes[index].rule].severity >= settings.severity {
       let episode = evaluation.episodes[index]
       // A long-window alert (availability over 24h) stays firing long
       // after the trouble: it joins the incident it starts in but keeps
@@ -294,7 +302,15 @@ private struct Context {
       number: number, title: "", severity: shown.map(\.severity).max(), isWindow: false, start: start,
       detected: detected, peakAt: raw[primary].peakAt, peak: shown[primary].peakText, end: end,
       until: end ?? max(last, start))
-    incident.alerts = shown
+    // Alerts below the deciding severity that overlap the incident are
+    // shown with it (context), without moving its times.
+    let until = end ?? lastEvaluation
+    let context = evaluation.episodes.indices.filter { index in
+      let episode = evaluation.episodes[index]
+      return plan.rules[episode.rule].severity < settings.severity && episode.start <= until
+        && (episode.resolved ?? .max) > start
+    }
+    incident.alerts = (indexes + context).sorted().map { alerts!.episodes[$0] }
     var services: [String] = []
     for (episode, report) in zip(raw, shown) where episode.series != nil {
       let name = report.scope.first?.1 ?? filter.filter(episode.series!)
@@ -309,7 +325,7 @@ private struct Context {
     let lookbackStart = start - settings.lookback
     let windows = raw.filter { !isLong($0) }.map { plan.rules[$0.rule].window }
     let errorsFrom = start + step - (windows.max() ?? step)
-    fill(&incident, alertsOf: Set(indexes), changesFrom: lookbackStart, errorsFrom: errorsFrom)
+    fill(&incident, alertsOf: Set(indexes + context), changesFrom: lookbackStart, errorsFrom: errorsFrom)
     incident.entries.append(
       .init(
         at: start, kind: .start, service: shown[primary].scope.first?.1,

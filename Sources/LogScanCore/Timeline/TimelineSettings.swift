@@ -7,6 +7,7 @@
 ///       period: 30d          # the objective's period
 ///       lookback: 1h         # changes and "the hour before" are looked for this far back
 ///       samples: 3           # failed requests shown per incident, with their traces
+///       severity: critical   # alerts of this severity or more make incidents
 ///       changes:
 ///         actions: [deploy, rollout]        # replace the built-in action keywords
 ///         keywords: ["deployed version"]    # replace the built-in message keywords
@@ -16,6 +17,9 @@ package struct TimelineSettings: Sendable, Equatable {
   package var period: Int64 = 30 * 86_400_000_000_000
   package var lookback: Int64 = 3_600_000_000_000
   package var samples = 3
+  /// Alerts of this severity or more make incidents; others are shown with
+  /// the incidents they overlap.
+  package var severity = Severity.critical
   package var changeActions = Self.defaultChangeActions
   package var changeKeywords = Self.defaultChangeKeywords
 
