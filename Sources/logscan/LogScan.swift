@@ -11,7 +11,7 @@ struct LogScan: ParsableCommand {
       directories and zstd or gzip archives (detected by content, not name).
 
       Examples:
-        tail -n 100000 app.log | logscan           same as 'logscan summary -'
+        tail -f app.log | logscan                  live: 'logscan watch' (alerts as they happen)
         logscan summary logs/*.jsonl logs/*.jsonl.zst logs/*.gz
         logscan summary --format json big.jsonl.zst > report.json
         logscan summary --format markdown logs/ > report.md
@@ -30,7 +30,8 @@ struct LogScan: ParsableCommand {
       corrupt (e.g. a truncated archive). Details: docs/exit-codes.md.
       """,
     subcommands: [
-      Summary.self, Trace.self, Timeline.self, Check.self, Rules.self, Redact.self, Audit.self, Formats.self,
+      Summary.self, Watch.self, Trace.self, Timeline.self, Check.self, Rules.self, Redact.self, Audit.self,
+      Formats.self,
       Config.self,
     ],
     defaultSubcommand: Summary.self
@@ -40,7 +41,7 @@ struct LogScan: ParsableCommand {
   /// logscan's documented status for them is 2.
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(Self.routedArguments())
       try command.run()
     } catch let error as UsageError {
       Output.writeStandardError("Error: \(Output.redactor.filter(error.description))\n")
@@ -52,6 +53,23 @@ struct LogScan: ParsableCommand {
       }
       exit(withError: error)
     }
+  }
+}
+
+extension LogScan {
+  /// `logscan` with no subcommand reading a pipe is live: `logscan watch`
+  /// (when its options are ones watch has; otherwise the summary, as before).
+  static func routedArguments() -> [String] {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    let names = Set(configuration.subcommands.map { $0._commandName } + ["help"])
+    if let first = arguments.first,
+      names.contains(first) || first.hasPrefix("-h") || first == "--help"
+        || first == "--version"
+    {
+      return arguments
+    }
+    guard !isTerminal(0), (try? Watch.parse(arguments)) != nil else { return arguments }
+    return ["watch"] + arguments
   }
 }
 

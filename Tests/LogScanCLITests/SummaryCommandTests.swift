@@ -35,13 +35,21 @@ import Testing
     }
   }
 
+  /// Bare `logscan` reading a pipe is `logscan watch`: NDJSON lines as it
+  /// goes, then the summary; `logscan summary -` is the summary alone.
   @Test func standardInputIsTheDefaultAndMayBeCompressed() throws {
     let zst = try Data(contentsOf: packageRoot.appendingPathComponent("fixtures/app.jsonl.zst"))
     let bare = try run(["--format", "json"], stdin: zst)
     let dash = try run(["summary", "--format", "json", "-"], stdin: zst)
     #expect(bare.status == 0 && dash.status == 0)
     let file = try report(["summary", "--format", "json", "fixtures/app.jsonl"])
-    for output in [bare, dash] {
+    let live = bare.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    let documentStart = try #require(live.firstIndex(of: "{"))
+    #expect(live[..<documentStart].allSatisfy { $0.hasPrefix("{\"") })
+    #expect(live[..<documentStart].contains { $0.hasPrefix("{\"type\":\"stats\"") })
+    var liveSummary = bare
+    liveSummary.stdoutData = Data(live[documentStart...].joined(separator: "\n").utf8)
+    for output in [liveSummary, dash] {
       let parsed = try JSONSerialization.jsonObject(with: output.stdoutData) as! [String: Any]
       #expect(parsed["overall"] as? NSDictionary == file["overall"] as? NSDictionary)
       let inputs = parsed["inputs"] as! [[String: Any]]

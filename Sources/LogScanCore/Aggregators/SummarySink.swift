@@ -55,6 +55,7 @@ package struct SummarySink: LineSink, ~Copyable {
   private var timeline = TimelineShard()
   private let timelines: Bool
   private var changes: ChangeMatcher
+  private let detectsChanges: Bool
 
   package init(
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
@@ -63,6 +64,7 @@ package struct SummarySink: LineSink, ~Copyable {
   ) {
     timelines = timeline != nil
     changes = ChangeMatcher(timeline ?? TimelineSettings())
+    detectsChanges = timeline.map { !$0.changeActions.isEmpty || !$0.changeKeywords.isEmpty } ?? false
     correlates = correlation != nil
     correlator = Correlator(
       settings: correlation?.settings ?? CorrelationSettings(), limits: limits, workers: correlation?.workers ?? 1)
@@ -254,6 +256,7 @@ package struct SummarySink: LineSink, ~Copyable {
   ) {
     guard let minute, let timestamp = event.timestamp else { return }
     timeline.add(minute: minute, isError: isError, duration: event.duration)
+    guard detectsChanges else { return }
     let action = Self.text(extractor, .action, line, &actionText)
     var isChange = action.map { changes.matches(action: $0) } ?? false
     var message: UnsafeRawBufferPointer?
@@ -376,6 +379,31 @@ package struct SummarySink: LineSink, ~Copyable {
 }
 
 extension SummarySink {
+  /// Forgets rule buckets before `bucket` and timeline minutes before
+  /// `minute`: what a live stream no longer needs.
+  package mutating func prune(beforeBucket bucket: Int64, beforeMinute minute: Int64) {
+    if rules != nil { ruleShard.prune(before: bucket) }
+    if timelines { timeline.prune(before: minute) }
+  }
+
+  /// The rule buckets so far (a live evaluation reads them).
+  package var liveRuleShard: RuleShard? { rules != nil ? ruleShard : nil }
+
+  /// The timeline's minutes so far (the live figures are read from them).
+  package var liveTimeline: TimelineShard? { timelines ? timeline.settled() : nil }
+
+  /// The shard so far, for a live view (nothing is flushed).
+  package func finishedShardForLive() -> SummaryShard { finishedShard() }
+
+  /// Ends the unit and gives the shard, keeping the sink (a live session
+  /// owns it).
+  package mutating func finishForLive() -> SummaryShard {
+    flushFormatTally()
+    flushEdge()
+    flushRequests()
+    return finishedShard()
+  }
+
   /// The shard, with the rules' counts when the scan has rules.
   package func finishedShard() -> SummaryShard {
     var result = shard

@@ -51,21 +51,36 @@ package enum SummaryScan {
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
+    return finish(
+      shard, joiner: joiner, inputs: outcome.inputs, options: options,
+      lineInInput: { outcome.lineInInput(unit: $0, line: $1) })
+  }
+
+  /// The result of a merged shard: requests joined across units, line
+  /// numbers of their inputs, formats by input, and the rules evaluated.
+  package static func finish(
+    _ merged: SummaryShard, joiner: SeamJoiner?, inputs: [InputInfo], options: ScanOptions,
+    lineInInput: (_ unit: Int, _ line: Int) -> Int
+  ) -> SummaryResult {
+    var shard = merged
+    let limits = options.limits
+    let formats = options.formats
+    let rules = options.rules
     if let joiner {
       let joined = joiner.finish()
       if shard.correlation == nil { shard.correlation = joined } else { shard.correlation!.merge(joined) }
     }
     var examples = shard.examples.map { example in
       var fixed = example
-      fixed.line = outcome.lineInInput(unit: example.unit, line: example.line)
+      fixed.line = lineInInput(example.unit, example.line)
       return fixed
     }
     examples.sort { ($0.input, $0.line) < ($1.input, $1.line) }
     examples = Array(examples.prefix(limits.maxExamples))
     for (key, entry) in shard.audit.entries {
-      shard.audit.entries[key]!.first.line = outcome.lineInInput(unit: entry.first.unit, line: entry.first.line)
+      shard.audit.entries[key]!.first.line = lineInInput(entry.first.unit, entry.first.line)
     }
-    var inputs = outcome.inputs
+    var inputs = inputs
     for (input, counts) in shard.formatCounts.enumerated() where input < inputs.count {
       inputs[input].logFormats = counts.enumerated().filter { $0.element > 0 }
         .map { (formats.names[$0.offset], $0.element) }

@@ -57,6 +57,11 @@ package struct RuleShard: Sendable {
     counters = plan.counters.map { _ in CounterTable(maxGroups: limits.maxCounterGroups) }
   }
 
+  /// Drops every table's buckets before `bucket` (see `SeriesTable.prune`).
+  package mutating func prune(before bucket: Int64) {
+    for index in tables.indices { tables[index].prune(before: bucket) }
+  }
+
   package mutating func merge(_ other: RuleShard) {
     for index in tables.indices { tables[index].merge(other.tables[index]) }
     for index in counters.indices { counters[index].merge(other.counters[index]) }
@@ -239,6 +244,35 @@ package struct SeriesTable: Sendable {
     }
     folded += other.folded
     dropped += other.dropped
+  }
+
+  /// Drops the cells of buckets before `bucket` (a live stream keeps only
+  /// what some rule's window can still reach), giving their budget back.
+  mutating func prune(before bucket: Int64) {
+    guard keys.contains(where: { $0.bucket < bucket }) else { return }
+    var kept = SeriesTable(accumulator: accumulator, maxSeries: maxSeries, maxCells: 0)
+    kept.names = names
+    kept.seriesOfScope = seriesOfScope
+    kept.currentBucket = [Int64](repeating: .min, count: currentBucket.count)
+    kept.currentCell = [Int32](repeating: -1, count: currentCell.count)
+    kept.folded = folded
+    kept.dropped = dropped
+    var removed = 0
+    for (cell, key) in keys.enumerated() {
+      guard key.bucket >= bucket else {
+        removed += 1
+        continue
+      }
+      let mine = kept.addCell(key)
+      let (a, b) = (Int(mine) * slotCount, cell * slotCount)
+      for slot in 0..<slotCount { kept.values[a + slot] = values[b + slot] }
+      for sketch in 0..<accumulator.sketchCount {
+        kept.sketches[Int(mine) * accumulator.sketchCount + sketch] = sketches[cell * accumulator.sketchCount + sketch]
+      }
+      if accumulator.trail { kept.trails[Int(mine)] = trails[cell] }
+    }
+    kept.cellBudget = cellBudget + removed
+    self = kept
   }
 
   static func combine(_ slot: Int, _ a: Double, _ b: Double, _ accumulator: RulePlan.Accumulator) -> Double {

@@ -132,6 +132,27 @@ package struct TimelineShard: Sendable {
         message: message.flatMap { $0.count <= Self.maxMessageBytes ? makeString($0) : nil }, level: level))
   }
 
+  /// Drops what is older than `minute` (a live stream keeps the last few
+  /// minutes), giving the cells back.
+  package mutating func prune(before minute: Int64) {
+    spill()
+    currentMinute = .min
+    let before =
+      minutes.count + templateErrors.count + serviceErrors.count + routeErrors.count
+      + failedUsers.values.reduce(0) { $0 + $1.count }
+    minutes = minutes.filter { $0.key >= minute }
+    templateErrors = templateErrors.filter { $0.key.minute >= minute }
+    serviceErrors = serviceErrors.filter { $0.key.minute >= minute }
+    routeErrors = routeErrors.filter { $0.key.minute >= minute }
+    failedUsers = failedUsers.filter { $0.key >= minute }
+    let cutoff = minute * 60_000_000_000
+    changes.removeAll { $0.timestamp < cutoff }
+    budget +=
+      before
+      - (minutes.count + templateErrors.count + serviceErrors.count + routeErrors.count
+        + failedUsers.values.reduce(0) { $0 + $1.count })
+  }
+
   /// FNV-1a, 64 bits: users are counted by hash, never kept.
   static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325

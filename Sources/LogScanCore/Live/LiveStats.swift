@@ -1,0 +1,150 @@
+/// The figures of a live view at one moment: lines, the last 1 and 5
+/// complete minutes of event time (overall and per busiest service), the
+/// alerts active, and counters.
+package struct LiveStats: Sendable {
+  /// Minutes of per-minute figures a live session keeps.
+  package static let keptMinutes: Int64 = 6
+
+  package struct Window: Sendable {
+    package var minutes = 0
+    package var events = 0
+    package var errors = 0
+    /// Milliseconds; nil without durations.
+    package var p50: Double?
+    package var p95: Double?
+    package var p99: Double?
+
+    package var errorRate: Double? { events > 0 ? Double(errors) / Double(events) : nil }
+    package var perSecond: Double { minutes > 0 ? Double(events) / Double(minutes * 60) : 0 }
+  }
+
+  package struct Service: Sendable {
+    package var name: String
+    package var last1: Window
+    package var last5: Window
+  }
+
+  package struct Active: Sendable {
+    package var rule: String
+    package var severity: Severity
+    package var state: AlertState
+    package var scope: String?
+    package var since: Int64
+  }
+
+  /// The event time the figures are of (nil before the first timed event).
+  package var now: Int64?
+  package var lines = 0
+  package var linesPerSecond = 0.0
+  package var parsed = 0
+  package var malformed = 0
+  package var skipped = 0
+  package var last1 = Window()
+  package var last5 = Window()
+  package var services: [Service] = []
+  package var active: [Active] = []
+
+  package init() {}
+
+  mutating func fill(
+    now: Int64, shard: SummaryShard, timeline: TimelineShard?, filter: any TextFilter, lines: Int,
+    linesPerSecond: Double
+  ) {
+    self.now = now == .min ? nil : now
+    self.lines = lines
+    self.linesPerSecond = linesPerSecond
+    parsed = shard.lines.parsed
+    malformed = shard.lines.malformedTotal
+    skipped = shard.lines.skippedTotal
+    guard now != .min, let timeline else { return }
+    let current = Timestamp.minute(of: now)
+    func window(_ count: Int64) -> Window {
+      var result = Window()
+      result.minutes = Int(count)
+      var sketch = LogSketch()
+      for minute in (current - count)..<current {
+        guard let row = timeline.minutes[minute] else { continue }
+        result.events += row.events
+        result.errors += row.errors
+        sketch.merge(row.durations)
+      }
+      let total = sketch.total
+      func quantile(_ q: Double) -> Double? {
+        guard total > 0, let bucket = sketch.bucket(ofRank: max(1, Int((q * Double(total)).rounded(.up)))) else {
+          return nil
+        }
+        return (bucket.low + bucket.high) / 2 / 1e6
+      }
+      result.p50 = quantile(0.5)
+      result.p95 = quantile(0.95)
+      result.p99 = quantile(0.99)
+      return result
+    }
+    last1 = window(1)
+    last5 = window(5)
+    // Services by events over the last 5 minutes.
+    var perService: [(String, Window, Window)] = []
+    for id in 0..<shard.services.names.count {
+      let counts = shard.services.stats[id].perMinute.allCounts()
+      let raw = Array(shard.services.names.key(id))
+      func window(_ count: Int64) -> Window {
+        var result = Window()
+        result.minutes = Int(count)
+        for minute in (current - count)..<current {
+          result.events += counts[minute] ?? 0
+          result.errors += timeline.serviceErrors[TimelineShard.Key(name: raw, minute: minute)] ?? 0
+        }
+        return result
+      }
+      let five = window(5)
+      guard five.events > 0 else { continue }
+      perService.append((filter.filter(shard.services.name(id)), window(1), five))
+    }
+    perService.sort { $0.2.events != $1.2.events ? $0.2.events > $1.2.events : $0.0 < $1.0 }
+    services = perService.map { Service(name: $0.0, last1: $0.1, last5: $0.2) }
+  }
+
+  /// One NDJSON line for a pipe: `{"type":"stats", ...}`.
+  package var json: JSONValue {
+    func window(_ w: Window) -> JSONValue {
+      .object([
+        ("events", .int(w.events)),
+        ("errors", .int(w.errors)),
+        ("errorRate", w.errorRate.map { .double($0) } ?? .null),
+        ("perSecond", .double(w.perSecond)),
+        ("p50Ms", w.p50.map { .double($0) } ?? .null),
+        ("p95Ms", w.p95.map { .double($0) } ?? .null),
+        ("p99Ms", w.p99.map { .double($0) } ?? .null),
+      ])
+    }
+    return .object([
+      ("type", .string("stats")),
+      ("at", now.map { .string(Timestamp.format($0)) } ?? .null),
+      ("lines", .int(lines)),
+      ("linesPerSecond", .double(linesPerSecond.rounded())),
+      ("parsed", .int(parsed)),
+      ("malformed", .int(malformed)),
+      ("skipped", .int(skipped)),
+      ("last1m", window(last1)),
+      ("last5m", window(last5)),
+      (
+        "services",
+        .object(
+          services.prefix(10).map {
+            ($0.name, .object([("last1m", window($0.last1)), ("last5m", window($0.last5))]))
+          })
+      ),
+      (
+        "active",
+        .array(
+          active.map {
+            .object([
+              ("rule", .string($0.rule)), ("severity", .string($0.severity.rawValue)),
+              ("state", .string($0.state.rawValue)), ("scope", $0.scope.map { .string($0) } ?? .null),
+              ("since", .string(Timestamp.format($0.since))),
+            ])
+          })
+      ),
+    ])
+  }
+}

@@ -1,0 +1,120 @@
+import LogScanCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The live dashboard of `logscan watch` on a terminal: redrawn in place on
+/// the alternate screen, fitted to the terminal's size at every redraw (so
+/// a resize is clean), the terminal put back as it was on exit.
+final class Dashboard {
+  private var active = false
+  private let color = getenv("NO_COLOR") == nil
+
+  func start() {
+    guard !active else { return }
+    active = true
+    emit("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
+  }
+
+  func stop() {
+    guard active else { return }
+    active = false
+    emit("\u{1B}[?25h\u{1B}[?1049l")
+  }
+
+  private func emit(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          if errno == EPIPE { Output.exitQuietlyOnBrokenPipe() }
+          return
+        }
+        offset += n
+      }
+    }
+  }
+
+  static func size() -> (columns: Int, rows: Int) {
+    var window = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
+      return (Int(window.ws_col), Int(window.ws_row))
+    }
+    return (80, 24)
+  }
+
+  func draw(_ update: LiveSession.Update, lines: Int) {
+    guard active else { return }
+    let (columns, rows) = Self.size()
+    let text = Self.render(update.stats, columns: columns, rows: rows, color: color)
+    emit("\u{1B}[H" + text + "\u{1B}[J")
+  }
+
+  /// The screen, at most `rows` lines each cut to `columns` (colour codes
+  /// are not counted).
+  static func render(_ stats: LiveStats, columns: Int, rows: Int, color: Bool) -> String {
+    var out: [(String, String?)] = []  // (text, colour code)
+    let now = stats.now.map { Timestamp.format($0, fractionDigits: 0) } ?? "no timed event yet"
+    out.append(
+      ("logscan watch  \(now)  \(Format.count(stats.lines)) lines  \(Format.count(Int(stats.linesPerSecond)))/s", "1"))
+    out.append(
+      (
+        "parsed \(Format.count(stats.parsed))  malformed \(Format.count(stats.malformed))  skipped \(Format.count(stats.skipped))",
+        nil
+      ))
+    out.append(("", nil))
+    func cells(_ w: LiveStats.Window, latency: Bool) -> String {
+      let rate = Format.fixed(w.perSecond, w.perSecond < 10 ? 2 : 0)
+      let errors = w.errorRate.map { Format.percent($0) } ?? "-"
+      var text = pad(rate, 8) + pad(errors, 8)
+      if latency {
+        for value in [w.p50, w.p95, w.p99] { text += pad(value.map { Format.duration(ms: $0) } ?? "-", 9) }
+      }
+      return text
+    }
+    out.append(("                      REQ/S    ERR%      P50      P95      P99", "2"))
+    out.append(("all, last 1 min  " + cells(stats.last1, latency: true), nil))
+    out.append(("all, last 5 min  " + cells(stats.last5, latency: true), nil))
+    out.append(("", nil))
+    out.append(("SERVICE                1 MIN REQ/S ERR%    5 MIN REQ/S ERR%", "2"))
+    let alertRows = min(stats.active.count, max(2, rows / 3))
+    let serviceRows = max(0, rows - out.count - 3 - alertRows)
+    for service in stats.services.prefix(serviceRows) {
+      let name = String(service.name.prefix(20))
+      out.append(
+        (
+          name + String(repeating: " ", count: max(1, 21 - name.count)) + cells(service.last1, latency: false) + "    "
+            + cells(service.last5, latency: false), nil
+        ))
+    }
+    out.append(("", nil))
+    out.append((stats.active.isEmpty ? "ALERTS  none firing" : "ALERTS", "2"))
+    for alert in stats.active.prefix(alertRows) {
+      let code = alert.state == .firing ? (alert.severity == .critical ? "1;31" : "31") : "33"
+      let since = Timestamp.format(alert.since, fractionDigits: 0)
+      let scope = alert.scope.map { " \($0)" } ?? ""
+      out.append(
+        ("  \(alert.state.rawValue.uppercased()) \(alert.severity.rawValue) \(alert.rule)\(scope) since \(since)", code)
+      )
+    }
+    var text = ""
+    for (line, code) in out.prefix(rows) {
+      let cut = String(line.prefix(columns))
+      if color, let code { text += "\u{1B}[\(code)m" + cut + "\u{1B}[0m" } else { text += cut }
+      text += "\u{1B}[K\r\n"
+    }
+    return text
+  }
+
+  private static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+  }
+}
