@@ -1,0 +1,221 @@
+import Foundation
+import Testing
+
+/// `logscan watch` through pipes, as `tail -f app.log | logscan` runs it:
+/// output while the input is still open, alerts as the batch summary finds
+/// them, windows moved by the wall clock, signals, files followed.
+@Suite(.serialized) struct WatchCommandTests {
+  /// A running `logscan watch` with its standard input and output as pipes.
+  final class Live: @unchecked Sendable {
+    let process = Process()
+    let input = Pipe()
+    private let lock = NSLock()
+    private var output = Data()
+    private var ended = false
+
+    init(_ arguments: [String]) throws {
+      process.executableURL = productsDirectory.appendingPathComponent("logscan")
+      process.arguments = arguments
+      process.currentDirectoryURL = packageRoot
+      var environment = ProcessInfo.processInfo.environment
+      environment["NO_COLOR"] = "1"
+      environment["XDG_CONFIG_HOME"] = "/nonexistent-logscan-test-config"
+      process.environment = environment
+      let out = Pipe()
+      process.standardOutput = out
+      process.standardInput = input
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let reader = out.fileHandleForReading
+      Thread.detachNewThread { [self] in
+        while true {
+          let chunk = reader.availableData
+          lock.lock()
+          if chunk.isEmpty { ended = true } else { output.append(chunk) }
+          lock.unlock()
+          if chunk.isEmpty { return }
+        }
+      }
+    }
+
+    var text: String {
+      lock.lock()
+      defer { lock.unlock() }
+      return String(decoding: output, as: UTF8.self)
+    }
+
+    func write(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+    func close() { try? input.fileHandleForWriting.close() }
+
+    /// Waits until the output satisfies `condition`, at most `seconds`.
+    @discardableResult
+    func wait(seconds: Double = 10, until condition: (String) -> Bool) -> Bool {
+      let deadline = Date().addingTimeInterval(seconds)
+      while Date() < deadline {
+        if condition(text) { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+      return condition(text)
+    }
+
+    /// Waits for the process to exit (killing it after `seconds`) and for
+    /// its output to end.
+    func finish(seconds: Double = 20) -> Int32 {
+      let deadline = Date().addingTimeInterval(seconds)
+      while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+      if process.isRunning { process.terminate() }
+      process.waitUntilExit()
+      while Date() < deadline {
+        lock.lock()
+        let done = ended
+        lock.unlock()
+        if done { break }
+        Thread.sleep(forTimeInterval: 0.02)
+      }
+      return process.terminationStatus
+    }
+
+    /// The one-line JSON objects written so far.
+    var records: [[String: Any]] {
+      text.split(separator: "\n").compactMap { line in
+        guard line.hasPrefix("{\"") else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      }
+    }
+  }
+
+  static let fixture = "fixtures/timeline/incident.jsonl"
+
+  func alertKeys(_ records: [[String: Any]]) -> [String] {
+    records.filter { $0["rule"] != nil }.map {
+      "\($0["rule"]!) \(($0["scope"] as? [String: String])?["service"] ?? "") \($0["state"]!) \($0["at"]!)"
+    }
+  }
+
+  @Test func alertsAsTheBatchSummaryFindsThem() throws {
+    let batch = try run(["summary", "--alerts-out", "-", "--format", "json", Self.fixture])
+    let expected = alertKeys(
+      batch.stdout.split(separator: "\n").filter { $0.hasPrefix("{\"rule\"") }.compactMap {
+        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+      })
+    #expect(expected.count > 20)
+    let live = try Live(["watch", "--format", "json"])
+    live.write(try String(contentsOfFile: packageRoot.appendingPathComponent(Self.fixture).path, encoding: .utf8))
+    live.close()
+    #expect(live.finish() == 0)
+    #expect(alertKeys(live.records) == expected)
+    // Then the summary of everything.
+    let text = live.text
+    let start = try #require(text.range(of: "\n{\n"))
+    let summary = try JSONSerialization.jsonObject(with: Data(text[start.lowerBound...].utf8)) as! [String: Any]
+    #expect((summary["lines"] as? [String: Any])?["read"] as? Int == 1453)
+  }
+
+  @Test func statsLinesArriveWhileTheInputIsStillOpen() throws {
+    let lines = try String(contentsOfFile: packageRoot.appendingPathComponent(Self.fixture).path, encoding: .utf8)
+      .split(separator: "\n")
+    let live = try Live(["watch", "--interval", "0.2"])
+    live.write(lines.prefix(100).joined(separator: "\n") + "\n")
+    #expect(live.wait { $0.contains("\"type\":\"stats\"") && $0.contains("\"lines\":100,") })
+    live.write(lines.dropFirst(100).joined(separator: "\n") + "\n")
+    #expect(live.wait { $0.contains("\"lines\":1453,") })
+    live.close()
+    #expect(live.finish() == 0)
+    #expect(live.text.contains("logscan summary"))
+    #expect(live.text.contains("1453 read") || live.text.contains("1,453 read"))
+  }
+
+  /// A burst of errors fires a 2-second rule; with no line after it, the
+  /// wall clock moves the window on and the alert resolves.
+  @Test func aQuietStreamResolvesByTheWallClock() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-watch-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let config = directory.appendingPathComponent("rules.yml").path
+    try """
+    alerting: { step: 1s, lateness: 1s, disable: [all] }
+    rules:
+      - { name: burst, severity: critical, scope: overall, expr: error_rate > 10%, window: 2s, min_samples: 1 }
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let live = try Live(["watch", "--rules", config, "--interval", "0.2"])
+    let now = Date().timeIntervalSince1970
+    var burst = ""
+    for k in 0..<5 {
+      let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: now + Double(k) * 0.01))
+      burst += #"{"timestamp":"\#(stamp)","service":"api","status":500,"message":"boom"}"# + "\n"
+    }
+    live.write(burst)
+    #expect(live.wait { $0.contains("\"rule\":\"burst\"") && $0.contains("\"state\":\"firing\"") })
+    #expect(live.wait(seconds: 8) { $0.contains("\"rule\":\"burst\"") && $0.contains("\"state\":\"resolved\"") })
+    // SIGTERM: the summary, and status 0.
+    live.process.terminate()
+    #expect(live.finish() == 0)
+    #expect(live.text.contains("logscan summary"))
+  }
+
+  @Test func ctrlCPrintsTheSummaryAndExitsZero() throws {
+    let live = try Live(["watch", "--interval", "0.2"])
+    live.write(#"{"timestamp":"2026-02-07T10:00:00Z","service":"api","status":200,"duration_ms":5}"# + "\n")
+    #expect(live.wait { $0.contains("\"lines\":1,") })
+    live.process.interrupt()
+    #expect(live.finish() == 0)
+    #expect(live.text.contains("logscan summary"))
+    #expect(live.text.contains("api"))
+  }
+
+  @Test func aStalledPartialLineIsCountedAfterTheTimeout() throws {
+    let live = try Live(["watch", "--interval", "0.1", "--stall", "0.3"])
+    live.write(#"{"timestamp":"2026-02-07T10:00:00Z","service":"api","status":200}"#)
+    #expect(live.wait { $0.contains("\"lines\":1,") && $0.contains("\"parsed\":1,") })
+    live.close()
+    #expect(live.finish() == 0)
+  }
+
+  @Test func filesAreFollowedThroughRotationAndTruncation() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-follow-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let log = directory.appendingPathComponent("app.log").path
+    let later = directory.appendingPathComponent("later.log").path
+    func line(_ k: Int) -> String {
+      #"{"timestamp":"2026-02-07T10:00:\#(String(format: "%02d", k))Z","service":"s\#(k)"}"# + "\n"
+    }
+    func append(_ path: String, _ text: String) throws {
+      let handle = FileHandle(forWritingAtPath: path)!
+      handle.seekToEndOfFile()
+      handle.write(Data(text.utf8))
+      try handle.close()
+    }
+    try (line(1) + line(2) + line(3)).write(toFile: log, atomically: false, encoding: .utf8)
+    let live = try Live(["watch", "--follow", "--from-start", "--interval", "0.1", "--format", "json", log, later])
+    #expect(live.wait { $0.contains("\"lines\":3,") })
+    try append(log, line(4) + line(5))
+    #expect(live.wait { $0.contains("\"lines\":5,") })
+    // Rotation: renamed away, a new file under the name.
+    try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+    try (line(6) + line(7)).write(toFile: log, atomically: false, encoding: .utf8)
+    #expect(live.wait { $0.contains("\"lines\":7,") })
+    // Truncation in place.
+    try Data().write(to: URL(fileURLWithPath: log))
+    Thread.sleep(forTimeInterval: 0.5)
+    try append(log, line(8))
+    #expect(live.wait { $0.contains("\"lines\":8,") })
+    // A file that did not exist when watching began.
+    try (line(9) + line(10)).write(toFile: later, atomically: false, encoding: .utf8)
+    #expect(live.wait { $0.contains("\"lines\":10,") })
+    live.process.terminate()
+    #expect(live.finish() == 0)
+    let text = live.text
+    let start = try #require(text.range(of: "\n{\n"))
+    let summary = try JSONSerialization.jsonObject(with: Data(text[start.lowerBound...].utf8)) as! [String: Any]
+    let lines = summary["lines"] as! [String: Any]
+    #expect(lines["read"] as? Int == 10 && lines["parsed"] as? Int == 10)
+  }
+
+  @Test func usageMistakes() throws {
+    let noFiles = try run(["watch", "--follow"])
+    #expect(noFiles.status == 2 && noFiles.stderr.contains("--follow needs the files"))
+    let file = try run(["watch", "app.log"])
+    #expect(file.status == 2 && file.stderr.contains("use --follow"))
+  }
+}
