@@ -86,7 +86,7 @@ final class Dashboard {
     out.append(("", nil))
     out.append(("SERVICE                1 MIN REQ/S ERR%    5 MIN REQ/S ERR%", "2"))
     let alertRows = min(stats.active.count, max(2, rows / 3))
-    let serviceRows = max(0, rows - out.count - 3 - alertRows)
+    let serviceRows = max(0, rows - out.count - 4 - alertRows - stats.warnings.count)
     for service in stats.services.prefix(serviceRows) {
       let name = String(service.name.prefix(20))
       out.append(
@@ -105,6 +105,11 @@ final class Dashboard {
         ("  \(alert.state.rawValue.uppercased()) \(alert.severity.rawValue) \(alert.rule)\(scope) since \(since)", code)
       )
     }
+    if !stats.counters.isEmpty {
+      out.append(
+        ("COUNTERS  " + stats.counters.map { "\($0.name) \(Format.count($0.count))" }.joined(separator: "  "), nil))
+    }
+    for warning in stats.warnings { out.append(("warning: " + warning, "33")) }
     var text = ""
     for (line, code) in out.prefix(rows) {
       let cut = String(line.prefix(columns))

@@ -212,10 +212,77 @@ import Testing
     #expect(lines["read"] as? Int == 10 && lines["parsed"] as? Int == 10)
   }
 
+  /// A reader that goes away (`| head -1`) ends logscan quietly, status 0.
+  @Test func aClosedPipeEndsQuietly() throws {
+    let binary = productsDirectory.appendingPathComponent("logscan").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [
+      "-c",
+      "(cat \(Self.fixture); sleep 2) | '\(binary)' watch --interval 0.1 | head -1 > /dev/null; echo ${PIPESTATUS[1]}",
+    ]
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let messages = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    #expect(messages.isEmpty, "\(messages)")
+  }
+
   @Test func usageMistakes() throws {
     let noFiles = try run(["watch", "--follow"])
     #expect(noFiles.status == 2 && noFiles.stderr.contains("--follow needs the files"))
     let file = try run(["watch", "app.log"])
     #expect(file.status == 2 && file.stderr.contains("use --follow"))
+  }
+
+  /// On a terminal (a pseudo-terminal from `script`, 80x24 as over a bare
+  /// ssh session): the dashboard on the alternate screen, every frame within
+  /// 80 columns and 24 rows, the terminal put back, then the summary.
+  @Test func aDashboardOnATerminal() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+      print("SKIPPED aDashboardOnATerminal: no /usr/bin/script (util-linux)")
+      return
+    }
+    let binary = productsDirectory.appendingPathComponent("logscan").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+    process.arguments = [
+      "-qec", "stty cols 80 rows 24; '\(binary)' watch --interval 0.2 < \(Self.fixture)", "/dev/null",
+    ]
+    process.currentDirectoryURL = packageRoot
+    var environment = ProcessInfo.processInfo.environment
+    environment["XDG_CONFIG_HOME"] = "/nonexistent-logscan-test-config"
+    environment.removeValue(forKey: "NO_COLOR")
+    process.environment = environment
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let text = String(decoding: data, as: UTF8.self)
+    let enter = try #require(text.range(of: "\u{1B}[?1049h"))
+    let leave = try #require(text.range(of: "\u{1B}[?1049l"))
+    #expect(enter.upperBound < leave.lowerBound)
+    let screen = String(text[enter.upperBound..<leave.lowerBound])
+    #expect(screen.contains("logscan watch") && screen.contains("ALERTS") && screen.contains("FIRING"))
+    #expect(screen.contains("\u{1B}[1;31m"), "critical alerts in bold red")
+    // Every frame fits the terminal.
+    for frame in screen.components(separatedBy: "\u{1B}[H").dropFirst() {
+      let plain = frame.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+      let lines = plain.replacingOccurrences(of: "\r", with: "").split(
+        separator: "\n", omittingEmptySubsequences: false)
+      #expect(lines.count <= 25)
+      #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.filter { $0.count > 80 })")
+    }
+    #expect(text[leave.upperBound...].contains("logscan summary"))
+    #expect(text.contains("\u{1B}[?25h"), "the cursor is shown again")
   }
 }

@@ -136,6 +136,10 @@ package final class LiveSession {
             rule: rule.name, severity: rule.severity, state: entry.state,
             scope: key.series.map { filter.filter($0) }, since: entry.since))
       }
+      for (index, counter) in plan.counters.enumerated() where index < rules.counters.count {
+        let count = rules.counters[index].total.count
+        if !counter.isDefault || count > 0 { update.stats.counters.append((counter.name, count)) }
+      }
       update.stats.active.sort { ($0.severity, $1.since) > ($1.severity, $0.since) }
     } else if now != .min {
       sink.prune(beforeBucket: .min, beforeMinute: Timestamp.minute(of: now) - LiveStats.keptMinutes)

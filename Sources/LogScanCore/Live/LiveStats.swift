@@ -43,6 +43,10 @@ package struct LiveStats: Sendable {
   package var last5 = Window()
   package var services: [Service] = []
   package var active: [Active] = []
+  /// Business counters so far (the built-in ones once they counted).
+  package var counters: [(name: String, count: Int)] = []
+  /// Tables that overflowed: services or routes beyond the caps.
+  package var warnings: [String] = []
 
   package init() {}
 
@@ -56,6 +60,13 @@ package struct LiveStats: Sendable {
     parsed = shard.lines.parsed
     malformed = shard.lines.malformedTotal
     skipped = shard.lines.skippedTotal
+    if shard.services.folded > 0 {
+      warnings.append(
+        "more than \(shard.limits.maxServices) services: \(shard.services.folded) events under '(other)'")
+    }
+    if shard.routes.folded > 0 {
+      warnings.append("more than \(shard.limits.maxRoutes) routes: \(shard.routes.folded) events under '(other)'")
+    }
     guard now != .min, let timeline else { return }
     let current = Timestamp.minute(of: now)
     func window(_ count: Int64) -> Window {
@@ -134,6 +145,8 @@ package struct LiveStats: Sendable {
             ($0.name, .object([("last1m", window($0.last1)), ("last5m", window($0.last5))]))
           })
       ),
+      ("counters", .object(counters.map { ($0.name, .int($0.count)) })),
+      ("warnings", .array(warnings.map { .string($0) })),
       (
         "active",
         .array(
