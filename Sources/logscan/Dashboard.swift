@@ -28,19 +28,7 @@ final class Dashboard {
   }
 
   private func emit(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let n = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          if errno == EPIPE { Output.exitQuietlyOnBrokenPipe() }
-          return
-        }
-        offset += n
-      }
-    }
+    Array(text.utf8).withUnsafeBytes { Output.writeStandardOutput($0) }
   }
 
   static func size() -> (columns: Int, rows: Int) {

@@ -67,6 +67,21 @@ enum Output {
     writeStandardError("logscan: " + redactor.filter(message) + "\n")
   }
 
+  /// Writes all of `bytes` to standard output at once; a reader that went
+  /// away ends logscan quietly.
+  static func writeStandardOutput(_ bytes: UnsafeRawBufferPointer) {
+    var offset = 0
+    while offset < bytes.count {
+      let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+      if n < 0 {
+        if errno == EINTR { continue }
+        if errno == EPIPE { exitQuietlyOnBrokenPipe() }
+        return
+      }
+      offset += n
+    }
+  }
+
   /// Writes text to standard error, unbuffered.
   static func writeStandardError(_ text: String) {
     var bytes = Array(text.utf8)

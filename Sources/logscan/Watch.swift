@@ -206,18 +206,7 @@ struct NDJSONWriter {
 
   mutating func flush() {
     guard !pending.isEmpty else { return }
-    var offset = 0
-    pending.withUnsafeBytes { bytes in
-      while offset < bytes.count {
-        let n = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          if errno == EPIPE { Output.exitQuietlyOnBrokenPipe() }
-          return
-        }
-        offset += n
-      }
-    }
+    pending.withUnsafeBytes { Output.writeStandardOutput($0) }
     pending.removeAll(keepingCapacity: true)
   }
 }

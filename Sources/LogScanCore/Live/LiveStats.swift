@@ -70,26 +70,10 @@ package struct LiveStats: Sendable {
     guard now != .min, let timeline else { return }
     let current = Timestamp.minute(of: now)
     func window(_ count: Int64) -> Window {
-      var result = Window()
-      result.minutes = Int(count)
-      var sketch = LogSketch()
-      for minute in (current - count)..<current {
-        guard let row = timeline.minutes[minute] else { continue }
-        result.events += row.events
-        result.errors += row.errors
-        sketch.merge(row.durations)
-      }
-      let total = sketch.total
-      func quantile(_ q: Double) -> Double? {
-        guard total > 0, let bucket = sketch.bucket(ofRank: max(1, Int((q * Double(total)).rounded(.up)))) else {
-          return nil
-        }
-        return (bucket.low + bucket.high) / 2 / 1e6
-      }
-      result.p50 = quantile(0.5)
-      result.p95 = quantile(0.95)
-      result.p99 = quantile(0.99)
-      return result
+      let figures = timeline.figures((current - count)..<current)
+      return Window(
+        minutes: Int(count), events: figures.events, errors: figures.errors, p50: figures.p50, p95: figures.p95,
+        p99: figures.p99)
     }
     last1 = window(1)
     last5 = window(5)

@@ -572,30 +572,14 @@ private struct Context {
     let high = min(lastMinute, Timestamp.minute(of: to - 1) + 15)
     guard low <= high else { return }
     let width = Int((high - low + 1 + 719) / 720)
-    var sketches: [LogSketch] = []
     var minute = low
     while minute <= high {
       let span = Int(min(Int64(width), high - minute + 1))
-      var point = TimelineReport.Point(at: minute * Self.minute, minutes: span, events: 0, errors: 0)
-      var sketch = LogSketch()
-      for m in minute..<(minute + Int64(span)) {
-        guard let row = timeline.minutes[m] else { continue }
-        point.events += row.events
-        point.errors += row.errors
-        sketch.merge(row.durations)
-      }
-      let total = sketch.total
-      func quantile(_ q: Double) -> Double? {
-        guard total > 0, let bucket = sketch.bucket(ofRank: max(1, Int((q * Double(total)).rounded(.up)))) else {
-          return nil
-        }
-        return (bucket.low + bucket.high) / 2 / 1e6
-      }
-      point.p50 = quantile(0.5)
-      point.p95 = quantile(0.95)
-      point.p99 = quantile(0.99)
-      incident.points.append(point)
-      sketches.append(sketch)
+      let figures = timeline.figures(minute..<(minute + Int64(span)))
+      incident.points.append(
+        TimelineReport.Point(
+          at: minute * Self.minute, minutes: span, events: figures.events, errors: figures.errors, p50: figures.p50,
+          p95: figures.p95, p99: figures.p99))
       minute += Int64(span)
     }
     // The services of the incident's alerts, up to three.

@@ -153,6 +153,28 @@ package struct TimelineShard: Sendable {
         + failedUsers.values.reduce(0) { $0 + $1.count })
   }
 
+  /// Events, errors and latency percentiles (milliseconds, from the
+  /// merged sketches) of the minutes in `range`.
+  package func figures(_ range: Range<Int64>) -> (events: Int, errors: Int, p50: Double?, p95: Double?, p99: Double?) {
+    var events = 0
+    var errors = 0
+    var sketch = LogSketch()
+    for minute in range {
+      guard let row = minutes[minute] else { continue }
+      events += row.events
+      errors += row.errors
+      sketch.merge(row.durations)
+    }
+    let total = sketch.total
+    func quantile(_ q: Double) -> Double? {
+      guard total > 0, let bucket = sketch.bucket(ofRank: max(1, Int((q * Double(total)).rounded(.up)))) else {
+        return nil
+      }
+      return (bucket.low + bucket.high) / 2 / 1e6
+    }
+    return (events, errors, quantile(0.5), quantile(0.95), quantile(0.99))
+  }
+
   /// FNV-1a, 64 bits: users are counted by hash, never kept.
   static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
