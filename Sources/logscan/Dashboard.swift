@@ -59,29 +59,21 @@ final class Dashboard {
         nil
       ))
     out.append(("", nil))
-    func cells(_ w: LiveStats.Window, latency: Bool) -> String {
-      let rate = Format.fixed(w.perSecond, w.perSecond < 10 ? 2 : 0)
-      let errors = w.errorRate.map { Format.percent($0) } ?? "-"
-      var text = pad(rate, 8) + pad(errors, 8)
-      if latency {
-        for value in [w.p50, w.p95, w.p99] { text += pad(value.map { Format.duration(ms: $0) } ?? "-", 9) }
-      }
-      return text
+    func latency(_ value: Double?) -> String { pad(value.map { Format.duration(ms: $0) } ?? "-", 8) }
+    func row(_ name: String, _ one: LiveStats.Window, _ five: LiveStats.Window) -> String {
+      func rate(_ w: LiveStats.Window) -> String { pad(Format.fixed(w.perSecond, w.perSecond < 10 ? 2 : 0), 7) }
+      func errors(_ w: LiveStats.Window) -> String { pad(w.errorRate.map { Format.percent($0) } ?? "-", 7) }
+      let label = String(name.prefix(15))
+      return label + String(repeating: " ", count: 15 - label.count) + rate(one) + errors(one) + latency(one.p99)
+        + " " + rate(five) + errors(five) + latency(five.p50) + latency(five.p95) + latency(five.p99)
     }
-    out.append(("                      REQ/S    ERR%      P50      P95      P99", "2"))
-    out.append(("all, last 1 min  " + cells(stats.last1, latency: true), nil))
-    out.append(("all, last 5 min  " + cells(stats.last5, latency: true), nil))
-    out.append(("", nil))
-    out.append(("SERVICE                1 MIN REQ/S ERR%    5 MIN REQ/S ERR%", "2"))
+    out.append(("               ---- last 1 min ------ ------------ last 5 min --------------", "2"))
+    out.append(("                 REQ/S   ERR%     P99   REQ/S   ERR%     P50     P95     P99", "2"))
+    out.append((row("all services", stats.last1, stats.last5), "1"))
     let alertRows = min(stats.active.count, max(2, rows / 3))
     let serviceRows = max(0, rows - out.count - 4 - alertRows - stats.warnings.count)
     for service in stats.services.prefix(serviceRows) {
-      let name = String(service.name.prefix(20))
-      out.append(
-        (
-          name + String(repeating: " ", count: max(1, 21 - name.count)) + cells(service.last1, latency: false) + "    "
-            + cells(service.last5, latency: false), nil
-        ))
+      out.append((row(service.name, service.last1, service.last5), nil))
     }
     out.append(("", nil))
     out.append((stats.active.isEmpty ? "ALERTS  none firing" : "ALERTS", "2"))

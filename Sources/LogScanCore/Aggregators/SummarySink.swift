@@ -56,6 +56,7 @@ package struct SummarySink: LineSink, ~Copyable {
   private let timelines: Bool
   private var changes: ChangeMatcher
   private let detectsChanges: Bool
+  private let perService: Bool
 
   package init(
     formats: FormatCatalog, limits: SummaryLimits, redactor: Redactor = .standard, audit: Redactor? = nil,
@@ -65,6 +66,7 @@ package struct SummarySink: LineSink, ~Copyable {
     timelines = timeline != nil
     changes = ChangeMatcher(timeline ?? TimelineSettings())
     detectsChanges = timeline.map { !$0.changeActions.isEmpty || !$0.changeKeywords.isEmpty } ?? false
+    perService = timeline?.serviceMinutes ?? false
     correlates = correlation != nil
     correlator = Correlator(
       settings: correlation?.settings ?? CorrelationSettings(), limits: limits, workers: correlation?.workers ?? 1)
@@ -256,6 +258,11 @@ package struct SummarySink: LineSink, ~Copyable {
   ) {
     guard let minute, let timestamp = event.timestamp else { return }
     timeline.add(minute: minute, isError: isError, duration: event.duration)
+    if perService {
+      timeline.add(
+        service: service, named: { Array(shard.services.names.key(service)) }, minute: minute, isError: isError,
+        duration: event.duration)
+    }
     guard detectsChanges else { return }
     let action = Self.text(extractor, .action, line, &actionText)
     var isChange = action.map { changes.matches(action: $0) } ?? false

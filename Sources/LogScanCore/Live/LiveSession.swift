@@ -36,6 +36,7 @@ package final class LiveSession {
     var timeline = TimelineSettings()
     timeline.changeActions = []
     timeline.changeKeywords = []
+    timeline.serviceMinutes = true
     sink = SummarySink(
       formats: options.formats, limits: options.limits, redactor: options.redactor, rules: options.rules,
       correlation: joiner.map { (options.correlation!, $0, 1) }, timeline: timeline)

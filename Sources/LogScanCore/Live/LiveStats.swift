@@ -69,8 +69,8 @@ package struct LiveStats: Sendable {
     }
     guard now != .min, let timeline else { return }
     let current = Timestamp.minute(of: now)
-    func window(_ count: Int64) -> Window {
-      let figures = timeline.figures((current - count)..<current)
+    func window(_ count: Int64, service: [UInt8]? = nil) -> Window {
+      let figures = timeline.figures((current - count)..<current, service: service)
       return Window(
         minutes: Int(count), events: figures.events, errors: figures.errors, p50: figures.p50, p95: figures.p95,
         p99: figures.p99)
@@ -80,20 +80,10 @@ package struct LiveStats: Sendable {
     // Services by events over the last 5 minutes.
     var perService: [(String, Window, Window)] = []
     for id in 0..<shard.services.names.count {
-      let counts = shard.services.stats[id].perMinute.allCounts()
       let raw = Array(shard.services.names.key(id))
-      func window(_ count: Int64) -> Window {
-        var result = Window()
-        result.minutes = Int(count)
-        for minute in (current - count)..<current {
-          result.events += counts[minute] ?? 0
-          result.errors += timeline.serviceErrors[TimelineShard.Key(name: raw, minute: minute)] ?? 0
-        }
-        return result
-      }
-      let five = window(5)
+      let five = window(5, service: raw)
       guard five.events > 0 else { continue }
-      perService.append((filter.filter(shard.services.name(id)), window(1), five))
+      perService.append((filter.filter(shard.services.name(id)), window(1, service: raw), five))
     }
     perService.sort { $0.2.events != $1.2.events ? $0.2.events > $1.2.events : $0.0 < $1.0 }
     services = perService.map { Service(name: $0.0, last1: $0.1, last5: $0.2) }

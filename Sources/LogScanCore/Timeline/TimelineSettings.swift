@@ -22,6 +22,8 @@ package struct TimelineSettings: Sendable, Equatable {
   package var severity = Severity.critical
   package var changeActions = Self.defaultChangeActions
   package var changeKeywords = Self.defaultChangeKeywords
+  /// Keeps per-service minute rows with latency (the live dashboard).
+  package var serviceMinutes = false
 
   package init() {}
 

@@ -44,6 +44,15 @@ package struct TimelineShard: Sendable {
   package private(set) var routeErrors: [Key: Int] = [:]
   /// Hashes of the user ids of failed events, per minute.
   package private(set) var failedUsers: [Int64: Set<UInt64>] = [:]
+  /// Per service and minute the same rows as `minutes`, when kept (the
+  /// live dashboard's per-service latency); the minute being counted of
+  /// each service (by the sink's index) waits in a register.
+  package private(set) var serviceMinutes: [Key: Minute] = [:]
+  package var keepsServiceMinutes = false
+  private var serviceNames: [[UInt8]] = []
+  private var serviceMinute: [Int64] = []
+  private var serviceRow: [Minute] = []
+
   /// Cells (minutes, keyed counts, user hashes, changes) this shard may
   /// still add, and what was not counted once none were left.
   private var budget: Int
@@ -83,6 +92,49 @@ package struct TimelineShard: Sendable {
     }
     minutes[currentMinute] = current
     current = Minute()
+  }
+
+  /// Counts a timed event into its service's minute row.
+  @inline(__always)
+  package mutating func add(
+    service: Int, named name: () -> [UInt8], minute: Int64, isError: Bool, duration: Int64?
+  ) {
+    if service >= serviceNames.count {
+      while serviceNames.count <= service {
+        serviceNames.append([])
+        serviceMinute.append(.min)
+        serviceRow.append(Minute())
+      }
+      serviceNames[service] = name()
+    }
+    if serviceMinute[service] != minute {
+      spillService(service)
+      serviceMinute[service] = minute
+      serviceRow[service] =
+        serviceMinutes.removeValue(forKey: Key(name: serviceNames[service], minute: minute)) ?? Minute()
+    }
+    serviceRow[service].events &+= 1
+    if isError { serviceRow[service].errors &+= 1 }
+    if let duration { serviceRow[service].durations.add(Double(duration)) }
+  }
+
+  private mutating func spillService(_ service: Int) {
+    guard serviceMinute[service] != .min else { return }
+    let key = Key(name: serviceNames[service], minute: serviceMinute[service])
+    if serviceMinutes[key] == nil {
+      guard budget > 0 else {
+        dropped += serviceRow[service].events
+        serviceMinute[service] = .min
+        return
+      }
+      budget -= 1
+    }
+    serviceMinutes[key] = serviceRow[service]
+    serviceMinute[service] = .min
+  }
+
+  private mutating func spillServices() {
+    for service in serviceMinute.indices { spillService(service) }
   }
 
   /// Counts a failed event's template, service, route and user.
@@ -136,6 +188,10 @@ package struct TimelineShard: Sendable {
   /// minutes), giving the cells back.
   package mutating func prune(before minute: Int64) {
     spill()
+    spillServices()
+    let services = serviceMinutes.count
+    serviceMinutes = serviceMinutes.filter { $0.key.minute >= minute }
+    budget += services - serviceMinutes.count
     currentMinute = .min
     let before =
       minutes.count + templateErrors.count + serviceErrors.count + routeErrors.count
@@ -155,12 +211,16 @@ package struct TimelineShard: Sendable {
 
   /// Events, errors and latency percentiles (milliseconds, from the
   /// merged sketches) of the minutes in `range`.
-  package func figures(_ range: Range<Int64>) -> (events: Int, errors: Int, p50: Double?, p95: Double?, p99: Double?) {
+  package func figures(_ range: Range<Int64>, service: [UInt8]? = nil) -> (
+    events: Int, errors: Int, p50: Double?, p95: Double?, p99: Double?
+  ) {
     var events = 0
     var errors = 0
     var sketch = LogSketch()
     for minute in range {
-      guard let row = minutes[minute] else { continue }
+      guard let row = service.map({ serviceMinutes[Key(name: $0, minute: minute)] }) ?? minutes[minute] else {
+        continue
+      }
       events += row.events
       errors += row.errors
       sketch.merge(row.durations)
@@ -184,9 +244,12 @@ package struct TimelineShard: Sendable {
 
   package mutating func merge(_ other: TimelineShard) {
     spill()
+    spillServices()
     currentMinute = .min
     var theirs = other
     theirs.spill()
+    theirs.spillServices()
+    for (key, row) in theirs.serviceMinutes { serviceMinutes[key, default: Minute()].merge(row) }
     for (minute, row) in theirs.minutes { minutes[minute, default: Minute()].merge(row) }
     for (key, value) in theirs.templateErrors { templateErrors[key, default: 0] += value }
     for (key, value) in theirs.serviceErrors { serviceErrors[key, default: 0] += value }
@@ -205,6 +268,7 @@ package struct TimelineShard: Sendable {
   package func settled() -> TimelineShard {
     var result = self
     result.spill()
+    result.spillServices()
     result.currentMinute = .min
     return result
   }
