@@ -126,7 +126,8 @@ import Testing
   }
 
   /// A burst of errors fires a 2-second rule; with no line after it, the
-  /// wall clock moves the window on and the alert resolves.
+  /// wall clock moves the window on: the alert resolves and a "no traffic"
+  /// rule fires.
   @Test func aQuietStreamResolvesByTheWallClock() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-watch-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -136,6 +137,7 @@ import Testing
     alerting: { step: 1s, lateness: 1s, disable: [all] }
     rules:
       - { name: burst, severity: critical, scope: overall, expr: error_rate > 10%, window: 2s, min_samples: 1 }
+      - { name: no_traffic, severity: warning, scope: overall, expr: count() < 1, window: 2s, min_samples: 0 }
     """.write(toFile: config, atomically: true, encoding: .utf8)
     let live = try Live(["watch", "--rules", config, "--interval", "0.2"])
     let now = Date().timeIntervalSince1970
@@ -147,6 +149,12 @@ import Testing
     live.write(burst)
     #expect(live.wait { $0.contains("\"rule\":\"burst\"") && $0.contains("\"state\":\"firing\"") })
     #expect(live.wait(seconds: 8) { $0.contains("\"rule\":\"burst\"") && $0.contains("\"state\":\"resolved\"") })
+    // And the "no traffic" rule fires: nothing came for 2 seconds.
+    #expect(
+      live.wait(seconds: 8) { $0.contains("\"rule\":\"no_traffic\",\"severity\":\"warning\",\"state\":\"firing\"") })
+    // Not while the lines were coming: only after the burst had fired.
+    let order = live.text.split(separator: "\n").filter { $0.contains("\"state\":\"firing\"") }
+    #expect(order.first?.contains("\"rule\":\"burst\"") == true, "\(order)")
     // SIGTERM: the summary, and status 0.
     live.process.terminate()
     #expect(live.finish() == 0)

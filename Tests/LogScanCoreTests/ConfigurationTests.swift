@@ -192,6 +192,21 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
       "c.yml:5: unknown severity 'page'. Use info, warning or critical."
     ),
     (
+      mapping([
+        (
+          "rules",
+          sequence([
+            mapping(
+              [
+                ("name", scalar("x", 2)), ("expr", scalar("error_rate > 1%", 3)), ("window", scalar("5m", 4)),
+                ("min_samples", scalar("0", 5)),
+              ], line: 2)
+          ])
+        )
+      ]),
+      "c.yml:5: 'min_samples' must be a whole number of at least 1 (0 only for count() and rate() rules)"
+    ),
+    (
       mapping([("alerting", mapping([("disable", sequence([scalar("high_eror_rate", 2)], line: 2))], line: 2))]),
       "c.yml:2: 'high_eror_rate' is not a built-in rule. Did you mean 'high_error_rate'?"
     ),

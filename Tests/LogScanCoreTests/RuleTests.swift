@@ -117,6 +117,24 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
   /// 100+40 = 140 events in 300 s against 6000 in 3600 s: 0.28x, below 1/3.
   /// (At +73m: 230, 0.46x.) Before +65m the baseline is not wholly inside the
   /// input: no evaluation is true.
+  /// `count() < 1` with `min_samples: 0`: evaluated through a quiet stretch
+  /// (other rules skip it), it fires when a service goes quiet and resolves
+  /// when it is back.
+  @Test func noTrafficRulesHoldOnEmptyWindows() throws {
+    var text = ""
+    for second in stride(from: 0, to: 300, by: 10) { text += line(second) }  // 10:00-10:05
+    for second in stride(from: 1200, to: 1500, by: 10) { text += line(second) }  // 10:20-10:25
+    var quiet = try rule("no_traffic", "count() < 1", window: "2m")
+    quiet.minSamples = 0
+    let (evaluation, _) = evaluate(text, rules: [quiet])
+    // The last event is in 10:04; the window 10:05-10:07 is the first empty
+    // one (evaluated at 10:07); 10:20's events end it at 10:21.
+    #expect(transitions(evaluation, [quiet]) == ["no_traffic api firing +7m", "no_traffic api resolved +21m"])
+    // With the default min_samples (1) an empty window never holds.
+    let (never, _) = evaluate(text, rules: [try rule("no_traffic", "count() < 1", window: "2m")])
+    #expect(never.transitions.isEmpty)
+  }
+
   @Test func throughputAgainstTheTrailingBaseline() throws {
     var text = ""
     for minute in 0..<80 {

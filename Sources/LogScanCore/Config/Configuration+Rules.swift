@@ -349,8 +349,18 @@ extension Configuration {
       rule.baseline = parsed.baseline
       rule.keepFiringFor = try duration("keep_firing_for") ?? 0
       if let node = values["min_samples"] {
-        guard let value = Int(try reader.scalar(node.node, "'min_samples'")), value >= 1 else {
-          throw reader.fail(node.line, "'min_samples' must be a whole number of at least 1", nil)
+        let counts: Bool
+        switch parsed.metric {
+        case .count, .rate: counts = parsed.baseline == nil
+        default: counts = false
+        }
+        // 0 only for counts and rates: "no traffic" rules hold on an empty window.
+        guard let value = Int(try reader.scalar(node.node, "'min_samples'")), value >= (counts ? 0 : 1) else {
+          throw reader.fail(
+            node.line,
+            counts
+              ? "'min_samples' must be a whole number of at least 0"
+              : "'min_samples' must be a whole number of at least 1 (0 only for count() and rate() rules)", nil)
         }
         rule.minSamples = value
       }

@@ -101,6 +101,9 @@ private struct SeriesRun {
   let accumulator: RulePlan.Accumulator
   let windowBuckets: Int64
   let baselineBuckets: Int64
+  /// A count or rate rule with `min_samples: 0` ("no traffic"): it can hold
+  /// on an empty window, so no stretch of the series may be skipped.
+  let holdsWhenEmpty: Bool
 
   init(
     plan: RulePlan, rule: Rule, ruleIndex: Int, table: SeriesTable, cells: [Int64: Int], series: String?,
@@ -117,6 +120,10 @@ private struct SeriesRun {
     accumulator = table.accumulator
     windowBuckets = max(1, (rule.window + plan.step - 1) / plan.step)
     baselineBuckets = rule.baseline.map { max(1, ($0 + plan.step - 1) / plan.step) } ?? 0
+    switch rule.metric {
+    case .count, .rate: holdsWhenEmpty = rule.minSamples == 0 && rule.baseline == nil
+    default: holdsWhenEmpty = false
+    }
   }
 
   /// Sums of the additive slots over a run of buckets, slid one at a time.
@@ -171,7 +178,7 @@ private struct SeriesRun {
       while nextOccupied < occupied.count && occupied[nextOccupied] < bucket - windowBuckets - baselineBuckets {
         nextOccupied += 1
       }
-      if state != .firing && state != .pending {
+      if state != .firing && state != .pending && !holdsWhenEmpty {
         // No cell reaches this evaluation's window or baseline: jump to the
         // first evaluation one does.
         if nextOccupied == occupied.count { break }
@@ -308,7 +315,7 @@ private struct SeriesRun {
       }
       return condition.holds(ratio(value, baselineValue))
     }
-    guard samples(window) >= Double(rule.minSamples), samples(window) > 0 else { return false }
+    guard holdsWhenEmpty || (samples(window) >= Double(rule.minSamples) && samples(window) > 0) else { return false }
     if case .quantile(let q, let field) = rule.metric {
       return quantileHolds(condition, q: q, window, accumulator.fieldSlots(field)!)
     }
