@@ -58,7 +58,7 @@ fi
 if [ -n "${STREAM:-}" ]; then
   echo
   echo "stream: loggen --bytes $STREAM | logscan (peak RSS of logscan):"
-  /usr/bin/time -f "%e s, peak RSS %M KB" -o "$timing" $logscan --format json < <(.build/release/loggen --bytes "$STREAM") >/dev/null
+  /usr/bin/time -f "%e s, peak RSS %M KB" -o "$timing" $logscan summary --format json - < <(.build/release/loggen --bytes "$STREAM") >/dev/null
   cat "$timing"
 fi
 
