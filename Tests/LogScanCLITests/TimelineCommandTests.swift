@@ -121,6 +121,56 @@ import Testing
     #expect(kinds.contains("change") && kinds.last == "window_end")
   }
 
+  /// An nginx `escape=json` access log (no service, no user, no message):
+  /// 10 requests a second for 20 minutes; from 10:08:00 to 10:10:59 three of
+  /// each ten (k = 0, 4, 8) are 502s. The error rate over 5m is 0 until 10:08,
+  /// above 1% from the 10:09 evaluation (the 10:08 minute's 30% over 5m: 6%)
+  /// to 10:15, peaks at 18% (540 of 3,000) at 10:11 and is 0 at 10:16, when
+  /// 10:10 has left the window: the incident is 10:08 (detected 10:09) to 10:16.
+  /// Requests last 4 ms, so the three failing at 10:08:00.000 began at
+  /// 10:07:59.996: they count, because a request counts where it failed.
+  @Test func anAccessLogWithoutUsersOrServices() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-tl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var log = ""
+    for second in 0..<1200 {
+      for k in 0..<10 {
+        let minute = second / 60
+        let status = (8...10).contains(minute) && k % 4 == 0 ? 502 : 200
+        let time = String(format: "2026-11-22T10:%02d:%02d+00:00", minute, second % 60)
+        let path = "/api/orders/\(second * 10 + k)"
+        log += """
+          {"time_iso8601":"\(time)","remote_addr":"10.0.0.\(k)","request":"GET \(path) HTTP/1.1",\
+          "request_method":"GET","request_uri":"\(path)","status":"\(status)","body_bytes_sent":"12",\
+          "request_time":"0.004","request_id":"\(String(second * 10 + k, radix: 16))","http_user_agent":"curl/7.88.1"}
+
+          """
+      }
+    }
+    let file = directory.appendingPathComponent("access.log")
+    try log.write(to: file, atomically: true, encoding: .utf8)
+    let report = try json([file.path])
+    let incidents = report["incidents"] as! [[String: Any]]
+    #expect(incidents.count == 1)
+    let incident = try #require(incidents.first)
+    #expect(incident["start"] as? String == "2026-11-22T10:08:00.000Z")
+    #expect(incident["detected"] as? String == "2026-11-22T10:09:00.000Z")
+    #expect(incident["end"] as? String == "2026-11-22T10:16:00.000Z")
+    let impact = incident["impact"] as! [String: Any]
+    // 10:08:00 to 10:16:00: 4,800 requests, 3 minutes of 180 failures.
+    #expect(impact["events"] as? Int == 4800 && impact["failedEvents"] as? Int == 540)
+    #expect(impact["failedRequests"] as? Int == 540 && impact["usersAffected"] as? Int == 0)
+    #expect(incident["peak"] as? String == "2026-11-22T10:11:00.000Z" && incident["peakValue"] as? String == "18.00%")
+    #expect((impact["routes"] as! [[String: Any]]).map { $0["route"] as? String } == ["GET /api/orders/:id"])
+
+    let markdown = try run(["timeline", file.path])
+    #expect(markdown.status == 0, "\(markdown.stderr)")
+    #expect(markdown.stdout.contains("Users affected: unknown (no failed event carries a user id)"))
+    #expect(!markdown.stdout.contains("affecting 0 users"))
+    #expect(markdown.stdout.contains("540 of 4,800 events failed (11.25%), 540 requests on 1 route."))
+  }
+
   @Test func noAlertNoIncident() throws {
     let result = try run(["timeline", "fixtures/correlation/requests.jsonl"])
     #expect(result.status == 0)

@@ -55,7 +55,7 @@ package struct CorrelationStats: Sendable {
     requests += 1
     if failed {
       self.failed += 1
-      if failedSamples.perMinute > 0 && duration != nil { failedSamples.count(start) }
+      if failedSamples.perMinute > 0, let duration { failedSamples.count(end: start &+ duration) }
     }
     eventsPerRequest[min(events, eventsPerRequest.count - 1)] += 1
     if events > maxEvents { maxEvents = events }
@@ -113,7 +113,8 @@ package struct CorrelationStats: Sendable {
 package struct FailedSamples: Sendable {
   package let perMinute: Int
   package private(set) var byMinute: [Int64: [RequestTrack]] = [:]
-  /// Failed requests by the minute they started in (all, not just the kept).
+  /// Failed requests by the minute they ended in, when their failure was
+  /// seen (all, not just the kept).
   package private(set) var failedByMinute: [Int64: Int] = [:]
   /// Minutes kept at most (a month is 44,640).
   static let maxMinutes = 100_000
@@ -145,8 +146,8 @@ package struct FailedSamples: Sendable {
     byMinute[minute] = kept
   }
 
-  mutating func count(_ start: Int64) {
-    let minute = Timestamp.minute(of: start)
+  mutating func count(end: Int64) {
+    let minute = Timestamp.minute(of: end)
     if let existing = failedByMinute[minute] {
       failedByMinute[minute] = existing + 1
     } else if failedByMinute.count < Self.maxMinutes {

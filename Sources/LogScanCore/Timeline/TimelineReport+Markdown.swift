@@ -103,7 +103,10 @@ extension TimelineReport.Incident {
           + " at \(Format.fixed(report.settings.objective * 100, 3).trimmingZeros)% availability"
           + " (an allowance of \(Format.count(Int(allowance.rounded()))) failed events at this log's request rate)")
     }
-    lines.append("Users affected: \(Format.count(impact.users)) (distinct user ids of failed events, counted by hash)")
+    lines.append(
+      impact.users > 0
+        ? "Users affected: \(Format.count(impact.users)) (distinct user ids of failed events, counted by hash)"
+        : "Users affected: unknown (no failed event carries a user id)")
     if !services.isEmpty { lines.append("Services: " + services.joined(separator: ", ")) }
     return lines
   }

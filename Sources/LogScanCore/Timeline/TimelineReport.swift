@@ -628,7 +628,8 @@ private struct Context {
     text += " \(Format.count(impact.errors)) of \(Format.count(impact.events)) events failed"
     if let rate = impact.errorRate { text += " (\(Format.percent(rate)))" }
     if let failed = impact.failedRequests { text += ", \(Format.count(failed)) requests" }
-    text += ", affecting \(Format.count(impact.users)) user\(impact.users == 1 ? "" : "s")"
+    // Logs without user ids (most access logs) say nothing of users.
+    if impact.users > 0 { text += ", affecting \(Format.count(impact.users)) user\(impact.users == 1 ? "" : "s")" }
     text += " on \(impact.routes.count) route\(impact.routes.count == 1 ? "" : "s")."
     if let ttd = incident.timeToDetect {
       text += " Detected \(Format.span(seconds: Double(ttd) / 1e9)) after the start"
