@@ -95,7 +95,7 @@ struct Watch: ParsableCommand {
     dashboard?.start()
     defer { dashboard?.stop() }
 
-    var reader: LiveReader = follow ? FollowReader(paths: files, fromStart: fromStart) : StandardInputReader()
+    var reader: any LiveReader = follow ? FollowReader(paths: files, fromStart: fromStart) : StandardInputReader()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     var nextTick = monotonicSeconds() + min(interval, 0.25)

@@ -117,6 +117,16 @@ import Testing
     let live = try Live(["watch", "--interval", "0.2"])
     live.write(lines.prefix(100).joined(separator: "\n") + "\n")
     #expect(live.wait { $0.contains("\"type\":\"stats\"") && $0.contains("\"lines\":100,") })
+    // The 100 lines run from 10:00:00.012 to 10:02:40.060 (37, 36 and 27 in
+    // those minutes). The last minute is 10:01 and 10:02 up to now, so the
+    // newest events are in it: 63 events; the last 5 minutes have all 100.
+    let stats = try #require(live.records.last { $0["type"] as? String == "stats" && $0["lines"] as? Int == 100 })
+    let last1 = try #require(stats["last1m"] as? [String: Any])
+    #expect(last1["events"] as? Int == 63)
+    #expect((stats["last5m"] as? [String: Any])?["events"] as? Int == 100)
+    // 63 events over 100.06 seconds and what the wall clock added since.
+    let perSecond = try #require(last1["perSecond"] as? Double)
+    #expect(perSecond <= 63 / 100.06 && perSecond > 63 / 115)
     live.write(lines.dropFirst(100).joined(separator: "\n") + "\n")
     #expect(live.wait { $0.contains("\"lines\":1453,") })
     live.close()

@@ -136,8 +136,10 @@ struct Correlator {
     update(record, event, isError: isError, service: service, route: route)
   }
 
+  // Mutating although it changes only the record: a non-mutating call from
+  // `add` copied the whole correlator (368 bytes) onto the stack per event.
   @inline(__always)
-  private func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
+  private mutating func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
     // In place: the record is one block, read and written once.
     let r = table.pointer(record)
     let duration = max(0, event.duration ?? 0)

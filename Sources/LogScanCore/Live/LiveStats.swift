@@ -1,12 +1,18 @@
 /// The figures of a live view at one moment: lines, the last 1 and 5
-/// complete minutes of event time (overall and per busiest service), the
-/// alerts active, and counters.
+/// minutes of event time (overall and per busiest service), the alerts
+/// active, and counters.
+///
+/// A window of n minutes is the n complete minutes before *now* and the
+/// minute under way up to *now*: the newest events are always in it, and it
+/// never covers less than n minutes (less only at the start of the stream).
+/// Rates are over the seconds it covers.
 package struct LiveStats: Sendable {
   /// Minutes of per-minute figures a live session keeps.
   package static let keptMinutes: Int64 = 6
 
   package struct Window: Sendable {
-    package var minutes = 0
+    /// Seconds of event time covered (0: nothing yet).
+    package var seconds = 0.0
     package var events = 0
     package var errors = 0
     /// Milliseconds; nil without durations.
@@ -15,7 +21,7 @@ package struct LiveStats: Sendable {
     package var p99: Double?
 
     package var errorRate: Double? { events > 0 ? Double(errors) / Double(events) : nil }
-    package var perSecond: Double { minutes > 0 ? Double(events) / Double(minutes * 60) : 0 }
+    package var perSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
   }
 
   package struct Service: Sendable {
@@ -69,11 +75,13 @@ package struct LiveStats: Sendable {
     }
     guard now != .min, let timeline else { return }
     let current = Timestamp.minute(of: now)
+    let first = shard.services.stats.reduce(Int64.max) { min($0, $1.firstTimestamp) }
     func window(_ count: Int64, service: [UInt8]? = nil) -> Window {
-      let figures = timeline.figures((current - count)..<current, service: service)
+      let figures = timeline.figures((current - count)...current, service: service)
+      let start = max((current - count) * 60_000_000_000, first)
       return Window(
-        minutes: Int(count), events: figures.events, errors: figures.errors, p50: figures.p50, p95: figures.p95,
-        p99: figures.p99)
+        seconds: max(1, Double(now - start) / 1e9), events: figures.events, errors: figures.errors,
+        p50: figures.p50, p95: figures.p95, p99: figures.p99)
     }
     last1 = window(1)
     last5 = window(5)

@@ -575,7 +575,7 @@ private struct Context {
     var minute = low
     while minute <= high {
       let span = Int(min(Int64(width), high - minute + 1))
-      let figures = timeline.figures(minute..<(minute + Int64(span)))
+      let figures = timeline.figures(minute...(minute + Int64(span) - 1))
       incident.points.append(
         TimelineReport.Point(
           at: minute * Self.minute, minutes: span, events: figures.events, errors: figures.errors, p50: figures.p50,

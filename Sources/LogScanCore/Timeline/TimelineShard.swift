@@ -211,7 +211,7 @@ package struct TimelineShard: Sendable {
 
   /// Events, errors and latency percentiles (milliseconds, from the
   /// merged sketches) of the minutes in `range`.
-  package func figures(_ range: Range<Int64>, service: [UInt8]? = nil) -> (
+  package func figures(_ range: ClosedRange<Int64>, service: [UInt8]? = nil) -> (
     events: Int, errors: Int, p50: Double?, p95: Double?, p99: Double?
   ) {
     var events = 0
