@@ -191,3 +191,13 @@ import Testing
     #expect(report.overall.events == 50)
   }
 }
+
+@Suite struct FormattingTests {
+  @Test func durationsInReadableUnits() {
+    let cases: [(Double, String)] = [
+      (0, "0ms"), (0.004, "4.00µs"), (0.85, "850µs"), (4.2, "4.20ms"), (12.34, "12.3ms"), (1234, "1.23s"),
+      (125_000, "2m05s"),
+    ]
+    for (ms, text) in cases { #expect(Format.duration(ms: ms) == text, "\(ms)") }
+  }
+}

@@ -31,8 +31,10 @@ package enum Format {
     fixed(fraction * 100, 2) + "%"
   }
 
-  /// Milliseconds in a readable unit: "850µs", "12.3ms", "1.23s", "2m05s".
+  /// Milliseconds in a readable unit: "850µs", "12.3ms", "1.23s", "2m05s";
+  /// "0ms" for zero (nginx writes `request_time` 0.000 for fast answers).
   package static func duration(ms: Double) -> String {
+    if ms == 0 { return "0ms" }
     if ms < 1 { return fixed(ms * 1000, ms < 0.01 ? 2 : 0) + "µs" }
     if ms < 10 { return fixed(ms, 2) + "ms" }
     if ms < 1000 { return fixed(ms, 1) + "ms" }
