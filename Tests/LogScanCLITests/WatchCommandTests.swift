@@ -181,6 +181,25 @@ import Testing
     #expect(live.text.contains("api"))
   }
 
+  /// A service explosion (300 names, the table keeps 256) is folded into
+  /// "(other)" and said in the stats line while the stream is still open.
+  @Test func aServiceExplosionIsFoldedWithAWarning() throws {
+    let live = try Live(["watch", "--interval", "0.2"])
+    var text = ""
+    for k in 0..<300 {
+      text +=
+        "{\"timestamp\":\"2026-02-07T10:00:\(String(format: "%02d", k % 60)).000Z\",\"service\":\"svc-\(k)\",\"level\":\"info\"}\n"
+    }
+    live.write(text)
+    #expect(
+      live.wait { $0.contains("\"lines\":300,") && $0.contains("more than 256 services: 44 events under '(other)'") })
+    let stats = try #require(live.records.last { $0["type"] as? String == "stats" })
+    #expect(stats["warnings"] as? [String] == ["more than 256 services: 44 events under '(other)'"])
+    live.close()
+    #expect(live.finish() == 0)
+    #expect(live.text.contains("more than 256 services: 44 events counted under '(other)'"))
+  }
+
   @Test func aStalledPartialLineIsCountedAfterTheTimeout() throws {
     let live = try Live(["watch", "--interval", "0.1", "--stall", "0.3"])
     live.write(#"{"timestamp":"2026-02-07T10:00:00Z","service":"api","status":200}"#)
