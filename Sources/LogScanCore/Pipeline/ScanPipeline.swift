@@ -1,7 +1,7 @@
 /// A line sink the pipeline can run on several threads: one per worker,
 /// told which unit its lines come from, and turned into a mergeable output
 /// at the end.
-package protocol ScanSink: LineSink, ~Copyable {
+package protocol ScanSink: LineSink, SendableMetatype, ~Copyable {
   associatedtype Output: Sendable
   mutating func begin(input: Int, unit: Int)
   consuming func finish() -> Output
