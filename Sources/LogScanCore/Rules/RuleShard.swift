@@ -199,11 +199,14 @@ package struct SeriesTable: Sendable {
         if counterMatches & (1 << UInt64(counter)) != 0 { row[2 + position] += 1 }
         position += 1
       }
-      var index = Int(code.fieldFirst)
-      while index < Int(code.fieldFirst + code.fieldCount) {
-        let field = program.fields[index]
-        index += 1
-        guard let value = view.number(Field(rawValue: Int(field.field))!) else { continue }
+    }
+    var index = Int(code.fieldFirst)
+    while index < Int(code.fieldFirst + code.fieldCount) {
+      let field = program.fields[index]
+      index += 1
+      guard let value = view.number(Field(rawValue: Int(field.field))!) else { continue }
+      values.withUnsafeMutableBufferPointer { slots in
+        let row = slots.baseAddress! + base
         let at = row + Int(field.base)
         at[0] += 1
         at[1] += value
@@ -218,8 +221,10 @@ package struct SeriesTable: Sendable {
           }
           t += 1
         }
-        if field.sketch >= 0 { sketches[cell &* Int(code.sketchCount) &+ Int(field.sketch)].add(value) }
       }
+      // Outside the closure: mutating `sketches` inside it (while `values`
+      // was borrowed) copied the whole sketch array on every event.
+      if field.sketch >= 0 { sketches[cell &* Int(code.sketchCount) &+ Int(field.sketch)].add(value) }
     }
     if code.trail, let timestamp = view.event.timestamp {
       trails[cell].add(timestamp, isError: view.isError)
