@@ -43,6 +43,20 @@ func template(_ message: String) -> String {
     #expect(route(nil, "/api/orders/1") == "/api/orders/:id")
   }
 
+  /// Routes are cut at 200 bytes while they are written; the result is the
+  /// first 200 bytes of the whole route, however the cut falls (in a word,
+  /// in an id's `:id`, on a slash).
+  @Test func longRoutesAreTheFirst200BytesOfTheWholeRoute() {
+    for wordLength in [3, 7, 10, 13] {
+      let segments = (0..<60).map { $0 % 3 == 2 ? String($0 * 7919) : String(repeating: "w", count: wordLength) }
+      let path = "/" + segments.joined(separator: "/")
+      // The whole route, built independently of the folder.
+      let whole = "GET /" + segments.map { $0.allSatisfy(\.isNumber) ? ":id" : $0 }.joined(separator: "/")
+      #expect(whole.utf8.count > 200)
+      #expect(route("GET", path) == String(whole.utf8.prefix(200))!)
+    }
+  }
+
   @Test(arguments: [
     (
       "Payment failed for order ord_8812: timeout after 3000 ms",

@@ -9,14 +9,31 @@
 /// - a token of 20 or more letters, digits, `-` or `_` with a digit;
 /// - anything with an `@` (an email address or user@host).
 package enum RouteFolder {
+  /// Routes are report keys: longer ones are cut to this many bytes.
+  package static let maxLength = 200
+
   /// Writes the route for `method` (may be empty) and `path` into `out`.
   package static func fold(method: UnsafeRawBufferPointer?, path: UnsafeRawBufferPointer, into out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
+    withUnsafeTemporaryAllocation(byteCount: maxLength, alignment: 1) { buffer in
+      let count = fold(method: method, path: path, into: buffer)
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+  }
+
+  /// Writes the route into `buffer` (at least `maxLength` bytes) and returns
+  /// its length: the hot path's form, with no array to grow or check.
+  @inline(__always)
+  package static func fold(
+    method: UnsafeRawBufferPointer?, path: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer
+  ) -> Int {
+    precondition(buffer.count >= maxLength, "Invalid arguments: a route buffer holds at least maxLength bytes")
+    var out = Output(base: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
     if let method, method.count > 0 {
       for byte in method.prefix(16) {
-        out.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+        out.put(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
       }
-      out.append(UInt8(ascii: " "))
+      out.put(UInt8(ascii: " "))
     }
     var end = path.count
     for i in 0..<path.count where path[i] == UInt8(ascii: "?") || path[i] == UInt8(ascii: "#") {
@@ -30,28 +47,50 @@ package enum RouteFolder {
       while start < end && path[start] != UInt8(ascii: "/") { start += 1 }
     }
     if start == end {
-      out.append(UInt8(ascii: "/"))
-      return
+      out.put(UInt8(ascii: "/"))
+      return out.count
     }
     var segmentStart = start
     var i = start
-    while i <= end {
+    while i <= end && !out.isFull {
       if i == end || path[i] == UInt8(ascii: "/") {
         let segment = UnsafeRawBufferPointer(rebasing: path[segmentStart..<i])
         if isIdentifier(segment) {
-          out.append(UInt8(ascii: ":"))
-          out.append(UInt8(ascii: "i"))
-          out.append(UInt8(ascii: "d"))
+          out.put(UInt8(ascii: ":"))
+          out.put(UInt8(ascii: "i"))
+          out.put(UInt8(ascii: "d"))
         } else {
-          out.append(contentsOf: segment)
+          out.put(segment)
         }
-        if i < end { out.append(UInt8(ascii: "/")) }
+        if i < end { out.put(UInt8(ascii: "/")) }
         segmentStart = i + 1
       }
       i += 1
     }
-    // Routes are report keys: keep them short.
-    if out.count > 200 { out.removeLast(out.count - 200) }
+    return out.count
+  }
+
+  /// The route being written: bytes past `maxLength` are dropped.
+  private struct Output {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+
+    var isFull: Bool { count == RouteFolder.maxLength }
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+      guard count < RouteFolder.maxLength else { return }
+      base[count] = byte
+      count &+= 1
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+      let n = min(bytes.count, RouteFolder.maxLength &- count)
+      guard n > 0 else { return }
+      (base + count).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+      count &+= n
+    }
   }
 
   private static func findSchemeEnd(_ path: UnsafeRawBufferPointer, _ end: Int) -> Int? {

@@ -206,8 +206,10 @@ package struct SummarySink: LineSink, ~Copyable {
       if method == nil { method = request.method }
     }
     if let path, path.count > 0 {
-      RouteFolder.fold(method: method, path: path, into: &scratch)
-      let route = scratch.withUnsafeBytes { shard.routes.index(of: $0) }
+      let route = withUnsafeTemporaryAllocation(byteCount: RouteFolder.maxLength, alignment: 8) { buffer in
+        let count = RouteFolder.fold(method: method, path: path, into: buffer)
+        return shard.routes.index(of: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+      }
       routeIndex = route
       shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
     }
