@@ -462,6 +462,8 @@ package struct JSONScanner: ~Copyable {
 
 @inline(__always)
 func skipWhitespace(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+  // Compact JSON has none: one comparison for the usual case.
+  if start < n && p[start] > 0x20 { return start }
   var i = start
   while i < n {
     let c = p[i]
