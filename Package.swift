@@ -25,9 +25,12 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
     ),
+    // Header-only C helpers the Swift standard library lacks (prefetch).
+    .target(name: "CShims"),
     .target(
       name: "LogScanCore",
       dependencies: [
+        "CShims",
         "CZstd",
         "CZlib",
         .product(name: "SystemPackage", package: "swift-system"),
@@ -63,7 +66,7 @@ let package = Package(
   ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CShims" {
   target.swiftSettings =
     (target.swiftSettings ?? []) + [
       .enableUpcomingFeature("ExistentialAny"),

@@ -45,7 +45,7 @@ func run(
   let out = Pipe()
   // Standard error goes to a file, so a chatty child can never block on it.
   let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-stderr-\(UUID().uuidString)")
-  FileManager.default.createFile(atPath: errURL.path, contents: nil)
+  _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
   defer { try? FileManager.default.removeItem(at: errURL) }
   let errHandle = try FileHandle(forWritingTo: errURL)
   process.standardOutput = out

@@ -46,6 +46,8 @@ struct Correlator {
   static let maxIdBytes = 1024
   static let sweepEvery: Int64 = 1_000_000_000
   static let flushAt = 256
+  /// How many records ahead the sweep and the flush prefetch.
+  static let prefetchDistance = 8
 
   init(settings: CorrelationSettings, limits: SummaryLimits, workers: Int) {
     self.settings = settings
@@ -206,6 +208,7 @@ struct Correlator {
     guard watermark != .min else { return }
     let limit = watermark &- settings.idle
     while let entry = table.front(), entry.key < limit {
+      table.prefetchQueued(ahead: Self.prefetchDistance)
       table.popFront()
       let newest = table.pointer(entry.record).pointee.newest
       if newest == .min {
@@ -236,7 +239,8 @@ struct Correlator {
   /// Counts the completed requests (a request opened at the start of the
   /// unit goes to `heads` instead: it may continue one of the previous unit).
   mutating func flush(services: borrowing Interner, routes: borrowing Interner) {
-    for record in pending {
+    for (k, record) in pending.enumerated() {
+      if k &+ Self.prefetchDistance < pending.count { table.prefetch(pending[k &+ Self.prefetchDistance]) }
       let r = table.pointer(record)
       // Heads wait for the unit's end; past the cap (a very busy start of
       // a unit) they are counted here, as if nothing came before them.

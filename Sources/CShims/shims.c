@@ -1,0 +1,2 @@
+// The C helpers are header-only (static inline): see include/CShims.h.
+#include "CShims.h"
