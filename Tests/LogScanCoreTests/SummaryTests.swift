@@ -111,6 +111,76 @@ import Testing
     }
   }
 
+  /// With two jobs, a compressed input is decoded, split and scanned on one
+  /// thread and counted on another (`ParseAheadReader`); the report must be
+  /// the one a single thread makes, for every kind of line (malformed,
+  /// blank, CRLF, invalid UTF-8, escapes, too long, other log formats
+  /// switching in and out, a last line without newline) and across batches
+  /// (about 3.5 MB: several of them). Rules, counters and correlation on.
+  @Test func parseAheadGivesTheReportOfOneThread() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var configuration = LogGenerator.Configuration()
+    configuration.malformedRate = 0.002
+    configuration.seed = 23
+    var generator = LogGenerator(configuration)
+    let odd: [[UInt8]] = [
+      Array("\n   \n".utf8),
+      Array("{\"level\":\"info\",\"service\":\"crlf\",\"duration_ms\":3}\r\n".utf8),
+      Array("{\"level\":\"error\",\"service\":\"bytes\",\"message\":\"bad ".utf8) + [0xFF, 0xFE]
+        + Array(" byte\",\"status\":503}\n".utf8),
+      Array(
+        ("{\"level\":50,\"time\":1770422400000,\"pid\":1,\"hostname\":\"h\",\"msg\":\"boom\","
+          + "\"req\":{\"id\":7,\"method\":\"GET\",\"url\":\"/a/1\"},\"res\":{\"statusCode\":500},"
+          + "\"responseTime\":12}\n").utf8),
+      Array("{\"level\":\"error\",\"msg\":\"logrus says\",\"time\":\"2026-02-07T00:00:01Z\"}\n".utf8),
+      Array("{\"service\":\"a\\u00e9\\\"b\",\"message\":\"q\\\\\",\"level\":\"warn\"}\n".utf8),
+      Array("{\"service\":\"long\",\"message\":\"".utf8) + [UInt8](repeating: 0x78, count: 10_000)
+        + Array("\"}\n".utf8),
+    ]
+    var data: [UInt8] = []
+    var requests = 0
+    while data.count < 3_500_000 {
+      generator.appendRequest(to: &data)
+      requests += 1
+      if requests % 97 == 0 { data += odd[requests / 97 % odd.count] }
+    }
+    data += Array("{\"service\":\"last\",\"duration_ms\":1}".utf8)
+    let plain = writeTemporaryFile(data, in: directory)
+    for (tool, arguments) in [("gzip", ["-k", "-f", plain]), ("zstd", ["-q", "-f", plain, "-o", plain + ".zst"])] {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = [tool] + arguments
+      try process.run()
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "\(tool)")
+    }
+    let configure: (Int) -> (inout ScanOptions) -> Void = { jobs in
+      {
+        $0.jobs = jobs
+        $0.maxLineBytes = 4096
+        $0.rules = Configuration().rulePlan
+      }
+    }
+    let single = summarize([plain], configure: configure(1))
+    #expect(single.shard.lines.skipped[SkipReason.allCases.firstIndex(of: .tooLong)!] > 0)
+    #expect(single.shard.lines.repairedUTF8 > 0)
+    #expect(single.shard.lines.malformed.reduce(0, +) > 0)
+    let expected = summaryJSON(single)
+    for path in [plain + ".gz", plain + ".zst"] {
+      for jobs in [1, 2] {
+        let result = summarize([path], configure: configure(jobs))
+        // Only the input's name, format and size differ.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let json = summaryJSON(result).replacingOccurrences(of: path, with: plain)
+          .replacingOccurrences(of: "\"bytes\": \(size),", with: "\"bytes\": \(data.count),")
+          .replacingOccurrences(of: "\"gzip\"", with: "\"plain\"").replacingOccurrences(
+            of: "\"zstd\"", with: "\"plain\"")
+        #expect(json == expected, "\(path), \(jobs) jobs")
+      }
+    }
+  }
+
   @Test func concatenatedFilesGiveTheFiguresOfTheirConcatenation() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

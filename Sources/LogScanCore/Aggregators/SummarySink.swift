@@ -141,8 +141,24 @@ package struct SummarySink: LineSink, ~Copyable {
   }
 
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
-    shard.lines.read &+= 1
     let (outcome, format) = formats.extract(bytes, with: &extractor)
+    handle(bytes, number: number, outcome, format: format)
+  }
+
+  package var parseAheadFormats: FormatCatalog? { formats.catalog }
+
+  package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
+    extractor.scanner.load(
+      found: scan.found, markers: scan.markers, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
+    handle(bytes, number: number, scan.outcome, format: scan.format)
+  }
+
+  /// A line read (by this sink's extractor, or loaded into it).
+  @inline(__always)
+  private mutating func handle(
+    _ bytes: UnsafeRawBufferPointer, number: Int, _ outcome: EventExtractor.Outcome, format: Int
+  ) {
+    shard.lines.read &+= 1
     switch outcome {
     case .blank:
       shard.lines.skipped[SkipReason.allCases.firstIndex(of: .blank)!] += 1

@@ -61,6 +61,24 @@ package struct JSONScanner: ~Copyable {
   @inline(__always)
   package func capture(_ field: Field) -> Capture { captures[field.rawValue] }
 
+  /// Takes the state another scanner was left in by a line (the parse-ahead
+  /// thread's): `captures` holds the captures of the `found` fields, in
+  /// field order.
+  package mutating func load(
+    found: UInt32, markers: UInt64, invalidUTF8: Bool, captures: UnsafePointer<Capture>?
+  ) {
+    self.found = found
+    self.markers = markers
+    sawInvalidUTF8 = invalidUTF8
+    var bits = found
+    var k = 0
+    while bits != 0, let captures {
+      self.captures[bits.trailingZeroBitCount] = captures[k]
+      k &+= 1
+      bits &= bits &- 1
+    }
+  }
+
   /// The captures of the current line, by field (valid while the scanner is).
   package var allCaptures: UnsafePointer<Capture> { UnsafePointer(captures) }
 

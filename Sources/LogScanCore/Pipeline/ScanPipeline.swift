@@ -5,6 +5,20 @@ package protocol ScanSink: LineSink, SendableMetatype, ~Copyable {
   associatedtype Output: Sendable
   mutating func begin(input: Int, unit: Int)
   consuming func finish() -> Output
+  /// The formats a parse-ahead thread may read this sink's lines with
+  /// (compressed files and streams: see `ParseAheadReader`); nil, the
+  /// default, when the sink reads every line itself.
+  var parseAheadFormats: FormatCatalog? { get }
+  /// A line the parse-ahead thread already scanned.
+  mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine)
+}
+
+extension ScanSink where Self: ~Copyable {
+  package var parseAheadFormats: FormatCatalog? { nil }
+
+  package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
+    line(bytes, number: number)
+  }
 }
 
 /// What a scan produced: one output per worker (merge them), and what each
@@ -103,6 +117,20 @@ package enum ScanPipeline {
     var format = plan.inputs[unit.input].format
     var failure: ReaderError?
     do throws(ReaderError) {
+      if options.jobs > 1, let formats = sink.parseAheadFormats,
+        let source = try openParseAheadSource(unit, plan: plan, format: &format)
+      {
+        // One thread decodes and scans, this one counts.
+        let reader = ParseAheadReader(
+          source: source, formats: formats, maxLineBytes: options.maxLineBytes, chunkSize: options.chunkSize,
+          progress: plan.inputs[unit.input].size == nil ? nil : options.progress)
+        do throws(ReaderError) {
+          while let batch = try reader.nextBatch() { batch.deliver(into: &sink) }
+        } catch {
+          failure = error
+        }
+        return (reader.lineCount, format, failure)
+      }
       let reader = try openReader(unit, plan: plan, options: options, format: &format)
       while let chunk = try reader.nextChunk() {
         splitter.feed(chunk, into: &sink)
@@ -112,6 +140,31 @@ package enum ScanPipeline {
     }
     splitter.finish(into: &sink)
     return (splitter.lineCount, format, failure)
+  }
+
+  /// The decoded source of a compressed file or a stream, which a
+  /// parse-ahead thread reads; nil for a plain file (those are cut into
+  /// pieces for the workers instead).
+  private static func openParseAheadSource(
+    _ unit: InputPlan.Unit, plan: InputPlan, format: inout InputFormat
+  ) throws(ReaderError) -> (any ByteSource)? {
+    let info = plan.inputs[unit.input]
+    var source: any ByteSource
+    if info.size == nil {
+      let stream =
+        info.isStandardInput ? FileSource(standardInputNamed: info.name) : try FileSource(path: info.name)
+      let prefix = try readPrefix(stream, count: 4)
+      format = prefix.withUnsafeBytes { InputFormat.detect($0) }
+      source = PrefixedSource(prefix: prefix, base: stream)
+    } else {
+      guard format != .plain else { return nil }
+      source = try FileSource(path: info.name, range: unit.range)
+    }
+    switch format {
+    case .plain: return source
+    case .zstd: return ZstdSource(base: source, name: info.name)
+    case .gzip: return GzipSource(base: source, name: info.name)
+    }
   }
 
   private static func openReader(
