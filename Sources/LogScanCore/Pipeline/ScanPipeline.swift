@@ -117,10 +117,11 @@ package enum ScanPipeline {
     var format = plan.inputs[unit.input].format
     var failure: ReaderError?
     do throws(ReaderError) {
-      if options.jobs > 1, let formats = sink.parseAheadFormats,
-        let source = try openParseAheadSource(unit, plan: plan, format: &format)
-      {
+      // Plain files are cut into pieces for the workers instead.
+      let isPlainFile = plan.inputs[unit.input].size != nil && format == .plain
+      if options.jobs > 1, !isPlainFile, let formats = sink.parseAheadFormats {
         // One thread decodes and scans, this one counts.
+        let source = try openSource(unit, plan: plan, format: &format)
         let reader = ParseAheadReader(
           source: source, formats: formats, maxLineBytes: options.maxLineBytes, chunkSize: options.chunkSize,
           progress: plan.inputs[unit.input].size == nil ? nil : options.progress)
@@ -142,12 +143,11 @@ package enum ScanPipeline {
     return (splitter.lineCount, format, failure)
   }
 
-  /// The decoded source of a compressed file or a stream, which a
-  /// parse-ahead thread reads; nil for a plain file (those are cut into
-  /// pieces for the workers instead).
-  private static func openParseAheadSource(
+  /// The unit's bytes, decoded: a file's byte range, or a stream whose
+  /// first bytes tell its format (read, then handed on).
+  private static func openSource(
     _ unit: InputPlan.Unit, plan: InputPlan, format: inout InputFormat
-  ) throws(ReaderError) -> (any ByteSource)? {
+  ) throws(ReaderError) -> any ByteSource {
     let info = plan.inputs[unit.input]
     var source: any ByteSource
     if info.size == nil {
@@ -157,7 +157,6 @@ package enum ScanPipeline {
       format = prefix.withUnsafeBytes { InputFormat.detect($0) }
       source = PrefixedSource(prefix: prefix, base: stream)
     } else {
-      guard format != .plain else { return nil }
       source = try FileSource(path: info.name, range: unit.range)
     }
     switch format {
@@ -170,29 +169,10 @@ package enum ScanPipeline {
   private static func openReader(
     _ unit: InputPlan.Unit, plan: InputPlan, options: ScanOptions, format: inout InputFormat
   ) throws(ReaderError) -> any ChunkReader {
-    let info = plan.inputs[unit.input]
-    var source: any ByteSource
-    var progress = options.progress
-    if info.size == nil {
-      // A stream: read its first bytes to tell its format, then hand them on.
-      let stream =
-        info.isStandardInput ? FileSource(standardInputNamed: info.name) : try FileSource(path: info.name)
-      let prefix = try readPrefix(stream, count: 4)
-      format = prefix.withUnsafeBytes { InputFormat.detect($0) }
-      source = PrefixedSource(prefix: prefix, base: stream)
-      progress = nil
-    } else {
-      source = try FileSource(path: info.name, range: unit.range)
-    }
-    switch format {
-    case .plain:
-      return DirectChunkReader(source: source, chunkSize: options.chunkSize, progress: progress)
-    case .zstd:
-      source = ZstdSource(base: source, name: info.name)
-    case .gzip:
-      source = GzipSource(base: source, name: info.name)
-    }
-    if options.jobs > 1 {
+    // A stream's size is unknown: no progress bar.
+    let progress = plan.inputs[unit.input].size == nil ? nil : options.progress
+    let source = try openSource(unit, plan: plan, format: &format)
+    if format != .plain && options.jobs > 1 {
       return ReadAheadChunkReader(source: source, chunkSize: options.chunkSize, progress: progress)
     }
     return DirectChunkReader(source: source, chunkSize: options.chunkSize, progress: progress)
