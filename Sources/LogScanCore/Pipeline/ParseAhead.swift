@@ -41,8 +41,6 @@ final class ParsedBatch: @unchecked Sendable {
     lines.reserveCapacity(Self.maxLines)
   }
 
-  var isFull: Bool { bytes.count >= Self.maxBytes || lines.count >= Self.maxLines }
-
   func reset() {
     bytes.removeAll(keepingCapacity: true)
     lines.removeAll(keepingCapacity: true)
