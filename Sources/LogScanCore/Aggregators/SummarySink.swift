@@ -149,7 +149,7 @@ package struct SummarySink: LineSink, ~Copyable {
 
   package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
     extractor.scanner.load(
-      found: scan.found, markers: scan.markers, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
+      found: scan.found, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
     handle(bytes, number: number, scan.outcome, format: scan.format)
   }
 

@@ -63,12 +63,11 @@ package struct JSONScanner: ~Copyable {
 
   /// Takes the state another scanner was left in by a line (the parse-ahead
   /// thread's): `captures` holds the captures of the `found` fields, in
-  /// field order.
-  package mutating func load(
-    found: UInt32, markers: UInt64, invalidUTF8: Bool, captures: UnsafePointer<Capture>?
-  ) {
+  /// field order. Markers are not carried: they only choose the line's
+  /// format, which that thread did.
+  package mutating func load(found: UInt32, invalidUTF8: Bool, captures: UnsafePointer<Capture>?) {
     self.found = found
-    self.markers = markers
+    markers = 0
     sawInvalidUTF8 = invalidUTF8
     var bits = found
     var k = 0

@@ -6,7 +6,6 @@ package struct PrescannedLine {
   package var format: Int
   /// The scanner's state after the line (see `JSONScanner.load`).
   package var found: UInt32
-  package var markers: UInt64
   package var invalidUTF8: Bool
   /// The captures of the `found` fields, in field order.
   package var captures: UnsafePointer<Capture>?
@@ -24,7 +23,6 @@ final class ParsedBatch: @unchecked Sendable {
     var outcome: EventExtractor.Outcome
     var format: Int
     var found: UInt32
-    var markers: UInt64
     var invalidUTF8: Bool
     var firstCapture: Int
   }
@@ -57,7 +55,7 @@ final class ParsedBatch: @unchecked Sendable {
             continue
           }
           let scan = PrescannedLine(
-            outcome: line.outcome, format: line.format, found: line.found, markers: line.markers,
+            outcome: line.outcome, format: line.format, found: line.found,
             invalidUTF8: line.invalidUTF8, captures: captures.baseAddress.map { $0 + line.firstCapture })
           sink.prescannedLine(
             UnsafeRawBufferPointer(rebasing: arena[line.start..<(line.start + line.length)]), number: line.number,
@@ -115,7 +113,7 @@ private struct BatchingSink: LineSink, ~Copyable {
     lines.append(
       ParsedBatch.Line(
         start: bytes.count, length: line.count, number: number, overlong: false, outcome: outcome,
-        format: format, found: found, markers: extractor.scanner.markers,
+        format: format, found: found,
         invalidUTF8: extractor.scanner.sawInvalidUTF8, firstCapture: first))
     bytes.append(contentsOf: line)
     if isFull { flush() }
@@ -126,7 +124,7 @@ private struct BatchingSink: LineSink, ~Copyable {
     lines.append(
       ParsedBatch.Line(
         start: bytes.count, length: 0, number: number, overlong: true, outcome: .blank, format: 0, found: 0,
-        markers: 0, invalidUTF8: false, firstCapture: captures.count))
+        invalidUTF8: false, firstCapture: captures.count))
     if isFull { flush() }
   }
 
