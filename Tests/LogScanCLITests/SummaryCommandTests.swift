@@ -192,7 +192,7 @@ import Testing
   @Test func everyFormatSampleIsDetectedEndToEnd() throws {
     let names = [
       "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx",
+      "nginx", "traefik", "envoy", "serilog",
     ]
     let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
     #expect(result.status == 0)
@@ -208,7 +208,7 @@ import Testing
     let result = try run(["formats"])
     for name in [
       "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "canonical",
+      "nginx", "traefik", "envoy", "serilog", "canonical",
     ] {
       #expect(result.stdout.contains(name + " "), "\(name)")
     }

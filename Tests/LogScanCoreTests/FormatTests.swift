@@ -50,7 +50,8 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   "logrus": { o in
     ReferenceEvent(
       durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
-      isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
+      isErrorLevel: ["error", "fatal", "panic"].contains((o["level"] as? String ?? "").lowercased()),
+      service: o["service"] as? String)
   },
   "structlog": { o in
     ReferenceEvent(
@@ -88,6 +89,22 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       isErrorLevel: ["ERROR", "CRITICAL", "ALERT", "EMERGENCY"].contains(o["severity"] as? String ?? ""),
       service: value(o, "serviceContext", "service") as? String)
   },
+  "traefik": { o in
+    ReferenceEvent(
+      durationMs: number(o["Duration"]).map { $0 / 1e6 }, status: number(o["DownstreamStatus"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""),
+      service: o["ServiceName"] as? String)
+  },
+  "envoy": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration"]), status: number(o["response_code"]).map { Int($0) }, isErrorLevel: false,
+      service: o["upstream_cluster"] as? String)
+  },
+  "serilog": { o in
+    ReferenceEvent(
+      durationMs: number(o["Elapsed"]), status: number(o["StatusCode"]).map { Int($0) },
+      isErrorLevel: ["Error", "Fatal"].contains(o["@l"] as? String ?? ""), service: o["Application"] as? String)
+  },
   "nginx": { o in
     ReferenceEvent(
       durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -98,7 +115,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 @Suite struct FormatTests {
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx",
+    "nginx", "traefik", "envoy", "serilog",
   ]
 
   @Test(arguments: samples)

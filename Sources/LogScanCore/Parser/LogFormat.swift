@@ -119,6 +119,38 @@ extension LogFormat {
       ],
       markers: [[["ts"], ["caller"]], [["ts"], ["msg"], ["level"]]]),
     LogFormat(
+      name: "traefik", summary: "Traefik access logs in JSON (Duration in ns, DownstreamStatus, RequestPath)",
+      source: "traefik pkg/middlewares/accesslog/logdata.go (the access log's keys)",
+      // StartUTC has the request's start to the nanosecond; `time` is when
+      // the line was written, to the second.
+      keys: [
+        Key(["StartUTC"], .timestamp), Key(["Duration"], .duration, .nanoseconds),
+        Key(["DownstreamStatus"], .status), Key(["RequestMethod"], .method), Key(["RequestPath"], .path),
+        Key(["ServiceName"], .service), Key(["request_X-Request-Id"], .requestId),
+        Key(["request_X-Request-ID"], .requestId), Key(["TraceId"], .requestId),
+      ],
+      markers: [[["DownstreamStatus"]], [["RequestPath"], ["Duration"]]]),
+    LogFormat(
+      name: "envoy", summary: "Envoy and Istio JSON access logs (start_time, response_code, duration in ms)",
+      source: "Istio's default JSON access log format; Envoy's access log command operators",
+      keys: [
+        Key(["start_time"], .timestamp), Key(["response_code"], .status), Key(["duration"], .duration, .milliseconds),
+        Key(["method"], .method), Key(["path"], .path), Key(["x-envoy-origin-path"], .path),
+        Key(["request_id"], .requestId), Key(["x-request-id"], .requestId), Key(["upstream_cluster"], .service),
+      ],
+      markers: [[["response_code"], ["response_flags"]], [["start_time"], ["upstream_cluster"]]]),
+    LogFormat(
+      name: "serilog", summary: ".NET Serilog compact JSON (CLEF: @t, @mt or @m, @l, @x)",
+      source: "serilog-formatting-compact README; Serilog.AspNetCore request logging properties",
+      // Serilog leaves @l out for Information events.
+      keys: [
+        Key(["@t"], .timestamp), Key(["@l"], .level), Key(["@m"], .message), Key(["@mt"], .message),
+        Key(["@tr"], .requestId), Key(["RequestId"], .requestId), Key(["RequestMethod"], .method),
+        Key(["RequestPath"], .path), Key(["StatusCode"], .status), Key(["Elapsed"], .duration, .milliseconds),
+        Key(["Application"], .service),
+      ],
+      markers: [[["@t"], ["@mt"]], [["@t"], ["@m"]]]),
+    LogFormat(
       name: "bunyan", summary: "Node bunyan (v, numeric level, ISO time, msg)",
       source: "bunyan README, core fields",
       // restify's audit logger (bunyan) writes latency in milliseconds.
@@ -158,7 +190,7 @@ extension LogFormat {
       ],
       markers: [[["remote_addr"]], [["request_time"]], [["time_local"]], [["time_iso8601"]]]),
     LogFormat(
-      name: "logrus", summary: "Go logrus JSONFormatter (level, msg, time)",
+      name: "logrus", summary: "Go logrus JSONFormatter and log/slog JSONHandler (level, msg, time)",
       source: "logrus JSONFormatter defaults",
       keys: [Key(["time"], .timestamp)],
       markers: [[["time"], ["msg"], ["level"]]]),
