@@ -376,3 +376,79 @@ enum RandomJSON {
     }
   }
 }
+
+/// The scanner remembers the keys recent lines had at each position of the
+/// top-level object (`KeyShapes`). One scanner reused over many lines must
+/// say exactly what a fresh scanner says of each line: outcome, fields found
+/// and where, markers, invalid UTF-8, whatever the keys that came before.
+@Suite struct KeyShapeTests {
+  /// Keys chosen to collide: equal lengths ("status"/"method"/"userId"),
+  /// prefixes ("stat"/"status"/"status_code"), the same key escaped, keys
+  /// with invalid UTF-8, quotes and backslashes, an empty key, keys longer
+  /// than what is remembered, and nested objects under bound keys.
+  static let keys: [[UInt8]] =
+    [
+      "status", "method", "userId", "stat", "status_code", "st\\u0061tus", "service", "servic", "level", "msg",
+      "time", "timestamp", "duration_ms", "path", "requestId", "", "a\\\"b", "x\\\\", "record", "req",
+      "a_key_that_is_longer_than_thirty_two_bytes_for_sure", "caf\u{E9}",
+    ].map { Array($0.utf8) } + [[0x6C, 0x65, 0x76, 0xFF], [0x6D, 0x73, 0xC3]]
+
+  static let values: [[UInt8]] = [
+    "200", "\"GET\"", "\"error\"", "\"2026-02-07T10:30:00Z\"", "12.5", "null", "true", "{\"method\":\"POST\"}",
+    "[1,{\"status\":500}]", "{\"id\":\"r1\",\"method\":\"PUT\"}", "\"a\\\"b\"", "-0.5e3", "{}", "[]",
+  ].map { Array($0.utf8) }
+
+  struct Seen: Equatable {
+    var outcome: JSONScanner.Outcome
+    var found: UInt32
+    var markers: UInt64
+    var invalidUTF8: Bool
+    var captures: [[Int32]]
+  }
+
+  static func seen(_ scanner: borrowing JSONScanner, _ outcome: JSONScanner.Outcome) -> Seen {
+    var captures: [[Int32]] = []
+    for field in 0..<32 where scanner.found & (1 << UInt32(field)) != 0 {
+      let c = scanner.allCaptures[field]
+      captures.append([
+        Int32(field), c.start, c.end, Int32(c.kind.rawValue), c.escaped ? 1 : 0, Int32(c.priority),
+      ])
+    }
+    return Seen(
+      outcome: outcome, found: scanner.found, markers: scanner.markers, invalidUTF8: scanner.sawInvalidUTF8,
+      captures: captures)
+  }
+
+  @Test func aReusedScannerSeesWhatAFreshOneSees() {
+    let catalog = FormatCatalog.standard
+    var random = SplitMix64(seed: 77)
+    var reused = JSONScanner(frozen: catalog.tables[0])
+    var lines = 0
+    for round in 0..<30000 {
+      // Now and then the stream changes format: the table is swapped.
+      if round % 997 == 0 { reused.table = catalog.tables[Int(random.next() % UInt64(catalog.tables.count))] }
+      var line: [UInt8] = [UInt8(ascii: "{")]
+      // Mostly a few shapes in a row (as a logger writes), sometimes any.
+      let shape = random.next() % 4
+      let count = Int(random.next() % 12)
+      for position in 0..<count {
+        if position > 0 { line.append(UInt8(ascii: ",")) }
+        let key =
+          random.next() % 5 == 0
+          ? Self.keys[Int(random.next() % UInt64(Self.keys.count))]
+          : Self.keys[(position * 3 + Int(shape)) % Self.keys.count]
+        line += [UInt8(ascii: "\"")] + key + Array("\":".utf8)
+        line += Self.values[Int(random.next() % UInt64(Self.values.count))]
+      }
+      line.append(UInt8(ascii: "}"))
+      if random.next() % 10 == 0 { line = Array(line.prefix(Int(random.next() % UInt64(line.count)))) }
+      var fresh = JSONScanner(frozen: reused.table)
+      let expected = line.withUnsafeBytes { fresh.scan($0) }
+      let got = line.withUnsafeBytes { reused.scan($0) }
+      #expect(
+        Self.seen(reused, got) == Self.seen(fresh, expected), "\(String(decoding: line, as: UTF8.self))")
+      lines += 1
+    }
+    #expect(lines == 30000)
+  }
+}

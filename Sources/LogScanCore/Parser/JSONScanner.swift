@@ -29,9 +29,13 @@ package struct Capture: Sendable {
 /// nested value is validated by `skipContainer` without key lookups.
 package struct JSONScanner: ~Copyable {
   /// The keys looked up; swapped when a stream changes format.
-  package var table: FrozenKeyTable
+  package var table: FrozenKeyTable {
+    didSet { shapes.clear() }
+  }
   package let maxDepth: Int
   private let captures: UnsafeMutablePointer<Capture>
+  /// The keys recent lines had at each position of the top-level object.
+  private let shapes = KeyShapes()
   /// Bit `f` set when field `f` was captured in the current line.
   package private(set) var found: UInt32 = 0
   /// The current line has invalid UTF-8 inside a string.
@@ -137,19 +141,34 @@ package struct JSONScanner: ~Copyable {
       i &+= 1
       return 0
     }
+    // The top-level object's member position, for `shapes`.
+    var member = depth == 1 ? 0 : KeyShapes.positions
     while true {
       guard i < n else { return Self.truncated }
       guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
-      var keyFlags: UInt8 = 0
       let keyStart = i &+ 1
-      let keyEnd = scanString(p, n, keyStart, &keyFlags)
-      guard keyEnd >= 0 else { return stringError(keyEnd) }
-      if keyFlags & 2 != 0 { sawInvalidUTF8 = true }
-      let escaped = keyFlags & 1 != 0
-      let entry: UnsafePointer<KeyTable.Entry>? =
-        escaped
-        ? lookupEscapedKey(p + keyStart, keyEnd &- keyStart, node: node)
-        : table.lookup(node: node, key: p + keyStart, length: keyEnd &- keyStart)
+      var keyEnd: Int
+      let entry: UnsafePointer<KeyTable.Entry>?
+      if member < KeyShapes.positions, let slot = shapes.match(member, p + keyStart, n &- keyStart) {
+        // The same key as at this position in a recent line: its bytes
+        // were validated then, and its entry looked up.
+        keyEnd = keyStart &+ shapes.length(slot)
+        entry = shapes.entry(slot)
+      } else {
+        var keyFlags: UInt8 = 0
+        keyEnd = scanString(p, n, keyStart, &keyFlags)
+        guard keyEnd >= 0 else { return stringError(keyEnd) }
+        if keyFlags & 2 != 0 { sawInvalidUTF8 = true }
+        let escaped = keyFlags & 1 != 0
+        entry =
+          escaped
+          ? lookupEscapedKey(p + keyStart, keyEnd &- keyStart, node: node)
+          : table.lookup(node: node, key: p + keyStart, length: keyEnd &- keyStart)
+        if member < KeyShapes.positions && keyFlags == 0 {
+          shapes.remember(member, p + keyStart, keyEnd &- keyStart, entry)
+        }
+      }
+      member &+= 1
       i = skipWhitespace(p, n, keyEnd &+ 1)
       guard i < n else { return Self.truncated }
       guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
@@ -521,5 +540,83 @@ func validUTF8SequenceLength(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> I
     return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
   default:
     return 0
+  }
+}
+
+/// The keys of the top-level object by position, as recent lines had them:
+/// a line from the same logger has the same keys in the same order, so its
+/// key at position `k` is checked against the remembered ones (its bytes and
+/// the closing quote after them) instead of being scanned and looked up.
+/// Only keys that were plain when remembered (no escape, no control byte,
+/// valid UTF-8, no quote) are kept, so a match is the same key, already
+/// validated, with the same entry. Two keys per position: logs often
+/// alternate between two shapes (with and without the HTTP fields).
+final class KeyShapes {
+  static let positions = 32
+  static let ways = 2
+  static let maxLength = 32
+  private let lengths: UnsafeMutablePointer<Int32>
+  private let entries: UnsafeMutablePointer<UnsafePointer<KeyTable.Entry>?>
+  private let bytes: UnsafeMutablePointer<UInt8>
+
+  init() {
+    let slots = Self.positions * Self.ways
+    lengths = .allocate(capacity: slots)
+    lengths.initialize(repeating: -1, count: slots)
+    entries = .allocate(capacity: slots)
+    entries.initialize(repeating: nil, count: slots)
+    bytes = .allocate(capacity: slots * Self.maxLength)
+    bytes.initialize(repeating: 0, count: slots * Self.maxLength)
+  }
+
+  deinit {
+    lengths.deallocate()
+    entries.deallocate()
+    bytes.deallocate()
+  }
+
+  /// Forgets every key (the entries belong to the table that was swapped out).
+  func clear() {
+    lengths.update(repeating: -1, count: Self.positions * Self.ways)
+    entries.update(repeating: nil, count: Self.positions * Self.ways)
+  }
+
+  /// The slot of the remembered key at `position` that `key` starts with,
+  /// followed by its closing quote (`available` bytes can be read), or nil.
+  @inline(__always)
+  func match(_ position: Int, _ key: UnsafePointer<UInt8>, _ available: Int) -> Int? {
+    var slot = position &* Self.ways
+    let end = slot &+ Self.ways
+    while slot < end {
+      let length = Int(lengths[slot])
+      if length >= 0 && length < available && key[length] == UInt8(ascii: "\"")
+        && memoryEquals(key, bytes + slot &* Self.maxLength, length)
+      {
+        return slot
+      }
+      slot &+= 1
+    }
+    return nil
+  }
+
+  /// The length of the key in `slot`.
+  @inline(__always)
+  func length(_ slot: Int) -> Int { Int(lengths[slot]) }
+
+  /// The entry of the key in `slot` (nil: a key the table does not have).
+  @inline(__always)
+  func entry(_ slot: Int) -> UnsafePointer<KeyTable.Entry>? { entries[slot] }
+
+  /// Remembers a plain key seen at `position`, the older one moving to the
+  /// second way.
+  func remember(_ position: Int, _ key: UnsafePointer<UInt8>, _ length: Int, _ entry: UnsafePointer<KeyTable.Entry>?) {
+    guard length <= Self.maxLength else { return }
+    let slot = position &* Self.ways
+    lengths[slot &+ 1] = lengths[slot]
+    entries[slot &+ 1] = entries[slot]
+    (bytes + (slot &+ 1) &* Self.maxLength).update(from: bytes + slot &* Self.maxLength, count: Self.maxLength)
+    lengths[slot] = Int32(length)
+    entries[slot] = entry
+    (bytes + slot &* Self.maxLength).update(from: key, count: length)
   }
 }
