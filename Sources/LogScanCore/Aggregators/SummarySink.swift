@@ -150,7 +150,13 @@ package struct SummarySink: LineSink, ~Copyable {
   package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
     extractor.scanner.load(
       found: scan.found, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
-    handle(bytes, number: number, scan.outcome, format: scan.format)
+    let outcome: EventExtractor.Outcome
+    switch scan.outcome {
+    case .object: outcome = extractor.decode(bytes)
+    case .blank: outcome = .blank
+    case .malformed(let reason): outcome = .malformed(reason)
+    }
+    handle(bytes, number: number, outcome, format: scan.format)
   }
 
   /// A line read (by this sink's extractor, or loaded into it).

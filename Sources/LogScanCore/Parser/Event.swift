@@ -41,8 +41,14 @@ package struct EventExtractor: ~Copyable {
     switch scanner.scan(line) {
     case .blank: return .blank
     case .malformed(let reason): return .malformed(reason)
-    case .object: break
+    case .object: return decode(line)
     }
+  }
+
+  /// The event of a line the scanner found to be an object (scanned here,
+  /// or loaded from the parse-ahead thread): its captured timestamp, level,
+  /// duration and status decoded.
+  package mutating func decode(_ line: UnsafeRawBufferPointer) -> Outcome {
     let p = line.baseAddress!.assumingMemoryBound(to: UInt8.self)
     var event = Event()
     if scanner.has(.timestamp) {

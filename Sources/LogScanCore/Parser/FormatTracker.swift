@@ -16,6 +16,28 @@ package struct FormatTracker {
     current = catalog.fallbackIndex
   }
 
+  /// Scans the line with its format's table, without decoding its values
+  /// (`EventExtractor.decode` does that, on another thread): the scanner's
+  /// outcome, and the index of the line's format in the catalog.
+  @inline(__always)
+  package mutating func scan(
+    _ bytes: UnsafeRawBufferPointer, with scanner: inout JSONScanner
+  ) -> (JSONScanner.Outcome, Int) {
+    var outcome = scanner.scan(bytes)
+    guard outcome == .object else { return (outcome, current) }
+    let markers = scanner.markers
+    if markers != lastMarkers {
+      lastMarkers = markers
+      lastClassified = catalog.classify(markers)
+    }
+    if lastClassified != current {
+      current = lastClassified
+      scanner.table = catalog.tables[current]
+      outcome = scanner.scan(bytes)
+    }
+    return (outcome, current)
+  }
+
   /// The line's outcome, and the index of its format in the catalog.
   @inline(__always)
   package mutating func extract(

@@ -1,7 +1,8 @@
-/// What the parse-ahead thread found in one line: the extractor's outcome and
-/// the scanner's captures, for the sink to take instead of scanning again.
+/// What the parse-ahead thread found in one line: the scanner's outcome and
+/// captures, for the sink to take instead of scanning again (it decodes the
+/// captured values itself: `EventExtractor.decode`).
 package struct PrescannedLine {
-  package var outcome: EventExtractor.Outcome
+  package var outcome: JSONScanner.Outcome
   /// The line's format, an index into the sink's catalog.
   package var format: Int
   /// The scanner's state after the line (see `JSONScanner.load`).
@@ -20,7 +21,7 @@ final class ParsedBatch: @unchecked Sendable {
     var number: Int
     /// Longer than the limit: no bytes, no outcome.
     var overlong: Bool
-    var outcome: EventExtractor.Outcome
+    var outcome: JSONScanner.Outcome
     var format: Int
     var found: UInt32
     var invalidUTF8: Bool
@@ -66,14 +67,15 @@ final class ParsedBatch: @unchecked Sendable {
   }
 }
 
-/// The parse-ahead thread's line sink: reads each line with its own format
-/// tracker and extractor (the sink's catalog) and files it. The batch being
+/// The parse-ahead thread's line sink: scans each line with its own format
+/// tracker and scanner (the sink's catalog) and files it; the values are
+/// decoded by the sink, on the counting thread. The batch being
 /// filled is held in plain arrays here, moved into a `ParsedBatch` when
 /// handed off (appending through a class's properties cost an exclusivity
 /// check and a uniqueness check per line).
 private struct BatchingSink: LineSink, ~Copyable {
   var tracker: FormatTracker
-  var extractor: EventExtractor
+  var scanner: JSONScanner
   var bytes: [UInt8] = []
   var lines: [ParsedBatch.Line] = []
   var captures: [Capture] = []
@@ -86,7 +88,7 @@ private struct BatchingSink: LineSink, ~Copyable {
 
   init(formats: FormatCatalog, spare: ParsedBatch, handOff: @escaping (ParsedBatch) -> ParsedBatch?) {
     tracker = FormatTracker(formats)
-    extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
+    scanner = JSONScanner(frozen: formats.tables[formats.fallbackIndex])
     self.spare = spare
     self.handOff = handOff
     swap(&bytes, &spare.bytes)
@@ -98,12 +100,12 @@ private struct BatchingSink: LineSink, ~Copyable {
 
   mutating func line(_ line: UnsafeRawBufferPointer, number: Int) {
     guard !cancelled else { return }
-    let (outcome, format) = tracker.extract(line, with: &extractor)
+    let (outcome, format) = tracker.scan(line, with: &scanner)
     let first = captures.count
     var found: UInt32 = 0
-    if case .event = outcome {
-      found = extractor.scanner.found
-      let all = extractor.scanner.allCaptures
+    if outcome == .object {
+      found = scanner.found
+      let all = scanner.allCaptures
       var bits = found
       while bits != 0 {
         captures.append(all[bits.trailingZeroBitCount])
@@ -114,7 +116,7 @@ private struct BatchingSink: LineSink, ~Copyable {
       ParsedBatch.Line(
         start: bytes.count, length: line.count, number: number, overlong: false, outcome: outcome,
         format: format, found: found,
-        invalidUTF8: extractor.scanner.sawInvalidUTF8, firstCapture: first))
+        invalidUTF8: scanner.sawInvalidUTF8, firstCapture: first))
     bytes.append(contentsOf: line)
     if isFull { flush() }
   }
