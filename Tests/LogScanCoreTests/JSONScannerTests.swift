@@ -452,3 +452,25 @@ enum RandomJSON {
     #expect(lines == 30000)
   }
 }
+
+/// The string scan goes 16 bytes at a time (SIMD), then 8, then byte by
+/// byte: every kind of byte that stops it, at every offset of each step and
+/// at the end of the line, gets Foundation's verdict.
+@Test func everyStopByteAtEveryOffsetOfTheStringScan() {
+  let stops: [[UInt8]] = [
+    [UInt8(ascii: "\"")], Array(#"\""#.utf8), Array(#"\\"#.utf8), Array(#"\n"#.utf8), Array(#"\u00e9"#.utf8),
+    Array(#"\q"#.utf8), [0x01], [0x1F], [0x7F], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80],
+    [0xFF], [0xC3], [0xED, 0xA0, 0x80],
+  ]
+  for stop in stops {
+    for offset in 0..<40 {
+      for tail in 0..<20 {
+        let before = Array(repeating: UInt8(ascii: "a"), count: offset)
+        let after = Array(repeating: UInt8(ascii: "b"), count: tail)
+        checkAgainstReference(Array(#"{"message":""#.utf8) + before + stop + after + Array(#"","n":1}"#.utf8))
+        // Cut short: the line ends inside the string.
+        checkAgainstReference(Array(#"{"message":""#.utf8) + before + stop + after)
+      }
+    }
+  }
+}
