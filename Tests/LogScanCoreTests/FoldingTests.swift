@@ -1,3 +1,4 @@
+import LogGenerator
 import LogScanCore
 import Testing
 
@@ -79,5 +80,77 @@ func template(_ message: String) -> String {
   @Test func templatesAreBounded() {
     let long = String(repeating: "word ", count: 200)
     #expect(template(long).utf8.count <= MessageTemplate.maxLength)
+  }
+}
+
+/// The interner's hash reads a key's last bytes with a few wide loads; it
+/// must give what the obvious byte-by-byte reading gives, for every length
+/// and wherever the key sits in memory.
+@Test func internerHashReadsEveryByteOnce() {
+  func reference(_ key: [UInt8]) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+    var i = 0
+    while i + 8 <= key.count {
+      var word: UInt64 = 0
+      for k in 0..<8 { word |= UInt64(key[i + k]) << (8 * UInt64(k)) }
+      h = (h ^ word) &* 0xBF58_476D_1CE4_E5B9
+      h ^= h >> 31
+      i += 8
+    }
+    if i < key.count {
+      var tail: UInt64 = 0
+      for k in i..<key.count { tail |= UInt64(key[k]) << (8 * UInt64(k - i)) }
+      h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+      h ^= h >> 29
+    }
+    return h &* 0xBF58_476D_1CE4_E5B9 ^ (h >> 32)
+  }
+  var random = SplitMix64(seed: 11)
+  for length in 0..<41 {
+    for offset in 0..<8 {
+      let memory = (0..<(length + offset + 8)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+      let key = Array(memory[offset..<(offset + length)])
+      let hashed = memory.withUnsafeBytes {
+        Interner.hash(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)]))
+      }
+      #expect(hashed == reference(key), "length \(length), offset \(offset)")
+    }
+  }
+}
+
+/// The route folder cuts the path into segments in one pass; on random
+/// paths (slashes, queries, fragments, schemes, ids, empty segments) it
+/// gives what splitting the string with the standard library gives.
+@Test func routeSegmentsMatchAStringSplit() {
+  func reference(_ method: String, _ path: String) -> String {
+    let bytes = Array(path.utf8)
+    var end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
+    var start = 0
+    if end > 3 && bytes.first != UInt8(ascii: "/") {
+      var i = 0
+      while i + 2 < end && i < 16 {
+        if bytes[i...(i + 2)].elementsEqual("://".utf8) {
+          start = i + 3
+          while start < end && bytes[start] != UInt8(ascii: "/") { start += 1 }
+          break
+        }
+        i += 1
+      }
+    }
+    if start >= end { end = start }
+    let kept = bytes[start..<end]
+    guard !kept.isEmpty else { return method + " /" }
+    let segments = kept.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { segment in
+      Array(segment).withUnsafeBytes { RouteFolder.isIdentifier($0) } ? Array(":id".utf8) : Array(segment)
+    }
+    let joined = Array((method + " ").utf8) + Array(segments.joined(separator: [UInt8(ascii: "/")]))
+    return String(decoding: joined.prefix(RouteFolder.maxLength), as: UTF8.self)
+  }
+  let pieces = ["/", "/", "/", "?", "#", "api", "42", "req_8f2c9a", "x", "", "9f86d081884c7d65", "a@b", "://", "h:"]
+  var random = SplitMix64(seed: 5)
+  for _ in 0..<20000 {
+    var path = random.next() % 8 == 0 ? "https://host:1" : ""
+    for _ in 0..<Int(random.next() % 12) { path += pieces[Int(random.next() % UInt64(pieces.count))] }
+    #expect(route("GET", path) == reference("GET", path), "\(path)")
   }
 }

@@ -112,12 +112,26 @@ package struct Interner: Sendable {
       i += 8
     }
     if i < n {
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-        shift += 8
-        i += 1
+      // The last n - i bytes as a little-endian word, in at most three
+      // loads: one overlapping the previous word, or 4 + 2 + 1 bytes.
+      var tail: UInt64
+      if n >= 8 {
+        tail =
+          UInt64(littleEndian: base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+          >> (8 &* UInt64(8 &- (n &- i)))
+      } else {
+        tail = 0
+        var k = 0
+        if n & 4 != 0 {
+          tail = UInt64(UInt32(littleEndian: base.loadUnaligned(as: UInt32.self)))
+          k = 4
+        }
+        if n & 2 != 0 {
+          tail |=
+            UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt16.self))) << (8 &* UInt64(k))
+          k &+= 2
+        }
+        if n & 1 != 0 { tail |= UInt64(base.load(fromByteOffset: k, as: UInt8.self)) << (8 &* UInt64(k)) }
       }
       h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
       h ^= h >> 29

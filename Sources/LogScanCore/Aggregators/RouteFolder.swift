@@ -35,37 +35,50 @@ package enum RouteFolder {
       }
       out.put(UInt8(ascii: " "))
     }
-    var end = path.count
-    for i in 0..<path.count where path[i] == UInt8(ascii: "?") || path[i] == UInt8(ascii: "#") {
-      end = i
-      break
-    }
-    // A full URL: keep from the path on.
-    var start = 0
-    if let schemeEnd = findSchemeEnd(path, end) {
-      start = schemeEnd
-      while start < end && path[start] != UInt8(ascii: "/") { start += 1 }
-    }
-    if start == end {
+    let n = path.count
+    guard n > 0, let base = path.baseAddress else {
       out.put(UInt8(ascii: "/"))
       return out.count
     }
-    var segmentStart = start
-    var i = start
-    while i <= end && !out.isFull {
-      if i == end || path[i] == UInt8(ascii: "/") {
-        let segment = UnsafeRawBufferPointer(rebasing: path[segmentStart..<i])
-        if isIdentifier(segment) {
-          out.put(UInt8(ascii: ":"))
-          out.put(UInt8(ascii: "i"))
-          out.put(UInt8(ascii: "d"))
-        } else {
-          out.put(segment)
-        }
-        if i < end { out.put(UInt8(ascii: "/")) }
-        segmentStart = i + 1
+    let p = base.assumingMemoryBound(to: UInt8.self)
+    var start = 0
+    if p[0] != UInt8(ascii: "/") {
+      // A full URL: keep from the path on.
+      var end = n
+      for i in 0..<n where p[i] == UInt8(ascii: "?") || p[i] == UInt8(ascii: "#") {
+        end = i
+        break
       }
-      i += 1
+      if let schemeEnd = findSchemeEnd(path, end) {
+        start = schemeEnd
+        while start < end && p[start] != UInt8(ascii: "/") { start += 1 }
+      }
+    }
+    if start == n || p[start] == UInt8(ascii: "?") || p[start] == UInt8(ascii: "#") {
+      out.put(UInt8(ascii: "/"))
+      return out.count
+    }
+    // One pass: each segment up to the next '/', or to the query or
+    // fragment, where the path ends.
+    var i = start
+    while !out.isFull {
+      let segmentStart = i
+      while i < n {
+        let c = p[i]
+        if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
+        i &+= 1
+      }
+      let segment = UnsafeRawBufferPointer(start: p + segmentStart, count: i &- segmentStart)
+      if isIdentifier(segment) {
+        out.put(UInt8(ascii: ":"))
+        out.put(UInt8(ascii: "i"))
+        out.put(UInt8(ascii: "d"))
+      } else {
+        out.put(segment)
+      }
+      guard i < n && p[i] == UInt8(ascii: "/") else { break }
+      out.put(UInt8(ascii: "/"))
+      i &+= 1
     }
     return out.count
   }
@@ -88,7 +101,13 @@ package enum RouteFolder {
     mutating func put(_ bytes: UnsafeRawBufferPointer) {
       let n = min(bytes.count, RouteFolder.maxLength &- count)
       guard n > 0 else { return }
-      (base + count).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+      let source = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      if n <= 16 {
+        // Most segments are short words: no call to memmove.
+        for k in 0..<n { base[count &+ k] = source[k] }
+      } else {
+        (base + count).update(from: source, count: n)
+      }
       count &+= n
     }
   }
