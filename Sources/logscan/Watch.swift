@@ -95,7 +95,12 @@ struct Watch: ParsableCommand {
     dashboard?.start()
     defer { dashboard?.stop() }
 
-    var reader: any LiveReader = follow ? FollowReader(paths: files, fromStart: fromStart) : StandardInputReader()
+    // Standard input is read, split and scanned on a thread of its own and
+    // counted on this one; files followed are read here.
+    let ahead =
+      follow
+      ? nil : LiveParseAhead(formats: session.parseAheadFormats, maxLineBytes: maxLineBytes, stall: stall)
+    var reader = FollowReader(paths: follow ? files : [], fromStart: fromStart)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     var nextTick = monotonicSeconds() + min(interval, 0.25)
@@ -118,6 +123,17 @@ struct Watch: ParsableCommand {
     loop: while stopRequests == 0 {
       let now = monotonicSeconds()
       let wait = max(0, min(nextTick - now, 0.1))
+      if let ahead {
+        if ahead.next(waiting: wait, into: session) == .end {
+          if let message = ahead.failure { Output.warn(message) }
+          break loop
+        }
+        if monotonicSeconds() >= nextTick {
+          tick()
+          nextTick = monotonicSeconds() + interval
+        }
+        continue
+      }
       switch reader.read(into: buffer, waiting: wait) {
       case .data(let count, let source):
         session.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), source: source)
@@ -140,11 +156,13 @@ struct Watch: ParsableCommand {
       }
     }
     for message in reader.warnings { Output.warn(message) }
+    // Stopped by a signal: what the reader has, a partial last line too.
+    ahead?.stop(grace: 0.5, into: session)
     tick()
     dashboard?.stop()
     let result = session.finish(
       inputName: follow ? files.joined(separator: ", ") : "<stdin>",
-      format: (reader as? StandardInputReader)?.format ?? .plain, isStandardInput: !follow)
+      format: ahead?.format ?? .plain, isStandardInput: !follow)
     let report = SummaryReport(result, filter: redactor)
     let target = OutputTarget(path: nil)
     switch format {
@@ -186,12 +204,6 @@ struct Watch: ParsableCommand {
     sigaddset(&unblock, SIGTERM)
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
   }
-}
-
-func monotonicSeconds() -> Double {
-  var time = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &time)
-  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// Lines to standard output, written at once (a pipe sees each as it

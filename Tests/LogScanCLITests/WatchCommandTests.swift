@@ -249,6 +249,55 @@ import Testing
     #expect(lines["read"] as? Int == 10 && lines["parsed"] as? Int == 10)
   }
 
+  /// Standard input is split and scanned on a thread of its own and counted
+  /// on the main one: the summary watch prints at the end is the batch
+  /// summary of the same lines (malformed, too long, a last line without
+  /// newline), plain or zstd through the pipe, down to the alerts.
+  @Test func theFinalSummaryIsTheBatchSummary() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-watch-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let generated = try run(["--bytes", "4M", "--malformed", "0.01", "--seed", "9"], product: "loggen")
+    var lines = String(decoding: generated.stdoutData, as: UTF8.self).split(separator: "\n").map(String.init)
+    for k in 0..<5 {
+      lines.insert(#"{"message":""# + String(repeating: "x", count: 3000) + #""}"#, at: 1000 + k * 2000)
+    }
+    let log = directory.appendingPathComponent("w.jsonl")
+    let text = Data(lines.joined(separator: "\n").utf8)
+    try text.write(to: log)
+    let batch = try run(["summary", "--format", "json", "-j", "1", "--max-line-bytes", "2000", log.path])
+    let expected = try JSONSerialization.jsonObject(with: batch.stdoutData) as! [String: Any]
+    #expect((expected["lines"] as? [String: Any])?["skipped"] as? Int == 5)
+
+    let compressed = Process()
+    compressed.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    compressed.arguments = ["zstd", "-q", "-c", log.path]
+    let out = Pipe()
+    compressed.standardOutput = out
+    try compressed.run()
+    let zstd = out.fileHandleForReading.readDataToEndOfFile()
+    compressed.waitUntilExit()
+    #expect(compressed.terminationStatus == 0)
+
+    for (input, format) in [(text, "plain"), (zstd, "zstd")] {
+      let live = try run(
+        ["watch", "--format", "json", "--no-dashboard", "--max-line-bytes", "2000"], stdin: input)
+      #expect(live.status == 0)
+      let start = try #require(live.stdout.range(of: "\n{\n"))
+      let summary =
+        try JSONSerialization.jsonObject(with: Data(live.stdout[start.lowerBound...].utf8)) as! [String: Any]
+      #expect(((summary["inputs"] as? [[String: Any]])?.first)?["format"] as? String == format)
+      for key in expected.keys where key != "inputs" && key != "lines" {
+        #expect(summary[key] as? NSObject == expected[key] as? NSObject, "\(format): \(key)")
+      }
+      var lines = try #require(summary["lines"] as? [String: Any])
+      var expectedLines = try #require(expected["lines"] as? [String: Any])
+      lines["malformedExamples"] = nil
+      expectedLines["malformedExamples"] = nil
+      #expect(lines as NSDictionary == expectedLines as NSDictionary, "\(format)")
+    }
+  }
+
   /// A reader that goes away (`| head -1`) ends logscan quietly, status 0.
   @Test func aClosedPipeEndsQuietly() throws {
     let binary = productsDirectory.appendingPathComponent("logscan").path

@@ -50,7 +50,18 @@ package final class LiveSession {
   }
 
   /// Lines read so far.
-  package var lines: Int { splitters.reduce(0) { $0 + $1.splitter.lineCount } }
+  package var lines: Int { splitters.reduce(deliveredLines) { $0 + $1.splitter.lineCount } }
+  /// Lines that came already split and scanned (`deliver`).
+  private var deliveredLines = 0
+
+  /// The formats a `LiveParseAhead` scans this session's lines with.
+  package var parseAheadFormats: FormatCatalog { options.formats }
+
+  /// Counts lines a `LiveParseAhead` split and scanned, in order.
+  func deliver(_ batch: ParsedBatch) {
+    batch.deliver(into: &sink)
+    deliveredLines += batch.lines.count
+  }
 
   private func splitter(_ source: Int) -> SplitterBox {
     while splitters.count <= source { splitters.append(SplitterBox(maxLineBytes: options.maxLineBytes)) }

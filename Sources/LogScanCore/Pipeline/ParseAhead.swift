@@ -73,7 +73,7 @@ final class ParsedBatch: @unchecked Sendable {
 /// filled is held in plain arrays here, moved into a `ParsedBatch` when
 /// handed off (appending through a class's properties cost an exclusivity
 /// check and a uniqueness check per line).
-private struct BatchingSink: LineSink, ~Copyable {
+struct BatchingSink: LineSink, ~Copyable {
   var tracker: FormatTracker
   var scanner: JSONScanner
   var bytes: [UInt8] = []

@@ -79,5 +79,26 @@ package final class ConditionLock: @unchecked Sendable {
   /// Waits for a broadcast; call only inside `withLock`.
   package func wait() { pthread_cond_wait(condition, mutex) }
 
+  /// Waits for a broadcast or until `seconds` have passed; call only
+  /// inside `withLock`.
+  package func wait(seconds: Double) {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let whole = Int(seconds)
+    var nanos = Int(now.tv_nsec) + Int((seconds - Double(whole)) * 1e9)
+    var deadline = now
+    deadline.tv_sec += whole + nanos / 1_000_000_000
+    nanos %= 1_000_000_000
+    deadline.tv_nsec = .init(nanos)
+    pthread_cond_timedwait(condition, mutex, &deadline)
+  }
+
   package func broadcast() { pthread_cond_broadcast(condition) }
+}
+
+/// Seconds on a clock that only moves forward (for waits and rates).
+package func monotonicSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
