@@ -5,20 +5,12 @@
 /// input pauses, so a live view sees them at once; a partial line that
 /// waits longer than the stall time for its newline is handed on as it is.
 package final class LiveParseAhead {
+  /// The reader's state shared with the session (under the queue's lock).
   private final class Shared: @unchecked Sendable {
-    let lock = ConditionLock()
-    var free: [ParsedBatch]
-    var filled: [ParsedBatch] = []
-    /// The reader has handed on everything it will.
-    var finished = false
     /// The session asked the reader to stop reading.
     var stop = false
-    /// Nobody takes batches any more.
-    var abandoned = false
     var failure: String?
     var format = InputFormat.plain
-
-    init(batches: Int) { free = (0..<batches).map { _ in ParsedBatch() } }
   }
 
   /// What `next` found.
@@ -31,41 +23,37 @@ package final class LiveParseAhead {
     case end
   }
 
-  private let shared: Shared
+  private let queue: BatchQueue
+  private let shared = Shared()
   private let thread: WorkerThread
   private var joined = false
-  private var current: ParsedBatch?
 
   /// Starts reading standard input; lines are scanned with `formats` (the
   /// session's, `LiveSession.parseAheadFormats`).
   package init(formats: FormatCatalog, maxLineBytes: Int, stall: Double, batches: Int = 4) {
-    let shared = Shared(batches: max(2, batches))
-    self.shared = shared
+    let queue = BatchQueue(batches: batches)
+    let shared = self.shared
+    self.queue = queue
     thread = WorkerThread {
-      Self.produce(formats: formats, maxLineBytes: maxLineBytes, stall: stall, shared: shared)
+      Self.produce(formats: formats, maxLineBytes: maxLineBytes, stall: stall, queue: queue, shared: shared)
     }
   }
 
   deinit {
-    shared.lock.withLock {
-      shared.stop = true
-      shared.abandoned = true
-      shared.lock.broadcast()
-    }
+    queue.withLock { shared.stop = true }
+    queue.abandon()
     // Not joined when the reader may be blocked in a read (see `stop`).
-    if !joined && shared.lock.withLock({ shared.finished }) { thread.join() }
+    if !joined && queue.isDrained { thread.join() }
   }
 
   /// What standard input turned out to be (plain, zstd, gzip).
-  package var format: InputFormat { shared.lock.withLock { shared.format } }
+  package var format: InputFormat { queue.withLock { shared.format } }
   /// Why the reading stopped early, if it did.
-  package var failure: String? { shared.lock.withLock { shared.failure } }
+  package var failure: String? { queue.withLock { shared.failure } }
 
   /// Waits at most `waiting` seconds for lines and counts them into `session`.
   package func next(waiting: Double, into session: LiveSession) -> Next {
-    guard let batch = take(waiting: waiting) else {
-      return shared.lock.withLock { shared.finished && shared.filled.isEmpty } ? .end : .nothing
-    }
+    guard let batch = queue.take(waiting: waiting) else { return queue.isDrained ? .end : .nothing }
     session.deliver(batch)
     return .lines
   }
@@ -75,68 +63,37 @@ package final class LiveParseAhead {
   /// blocked in a read of a compressed stream that sends nothing is left
   /// behind (the process is about to end).
   package func stop(grace: Double, into session: LiveSession) {
-    shared.lock.withLock {
-      shared.stop = true
-      shared.lock.broadcast()
-    }
+    queue.withLock { shared.stop = true }
     let deadline = monotonicSeconds() + grace
     while true {
-      if let batch = take(waiting: max(0, min(0.05, deadline - monotonicSeconds()))) {
+      if let batch = queue.take(waiting: max(0, min(0.05, deadline - monotonicSeconds()))) {
         session.deliver(batch)
         continue
       }
-      if shared.lock.withLock({ shared.finished && shared.filled.isEmpty }) {
+      if queue.isDrained {
         thread.join()
         joined = true
         return
       }
       if monotonicSeconds() >= deadline {
-        shared.lock.withLock {
-          shared.abandoned = true
-          shared.lock.broadcast()
-        }
+        queue.abandon()
         return
       }
     }
   }
 
-  /// The next filled batch (valid until the next call), nil when none came
-  /// within `waiting` seconds.
-  private func take(waiting: Double) -> ParsedBatch? {
-    let shared = self.shared
-    let released = current
-    current = nil
-    let next: ParsedBatch? = shared.lock.withLock {
-      if let released {
-        released.reset()
-        shared.free.append(released)
-        shared.lock.broadcast()
-      }
-      if shared.filled.isEmpty && !shared.finished && waiting > 0 { shared.lock.wait(seconds: waiting) }
-      return shared.filled.isEmpty ? nil : shared.filled.removeFirst()
-    }
-    current = next
-    return next
-  }
-
-  private static func produce(formats: FormatCatalog, maxLineBytes: Int, stall: Double, shared: Shared) {
+  private static func produce(
+    formats: FormatCatalog, maxLineBytes: Int, stall: Double, queue: BatchQueue, shared: Shared
+  ) {
     var reader = StandardInputReader()
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
     defer { buffer.deallocate() }
-    let first = shared.lock.withLock { shared.free.removeLast() }
-    var sink = BatchingSink(formats: formats, spare: first) { full in
-      shared.lock.withLock {
-        shared.filled.append(full)
-        shared.lock.broadcast()
-        while shared.free.isEmpty && !shared.abandoned { shared.lock.wait() }
-        return shared.free.isEmpty ? nil : shared.free.removeLast()
-      }
-    }
+    var sink = BatchingSink(formats: formats, spare: queue.firstFree(), handOff: queue.handOff)
     var splitter = LineSplitter(maxLineBytes: maxLineBytes)
     var failure: String?
     var lastData = monotonicSeconds()
     var partialPending = false
-    reading: while !sink.cancelled && !shared.lock.withLock({ shared.stop }) {
+    reading: while !sink.cancelled && !queue.withLock({ shared.stop }) {
       switch reader.read(into: buffer, waiting: 0.1) {
       case .data(let count, _):
         splitter.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), into: &sink)
@@ -160,11 +117,10 @@ package final class LiveParseAhead {
     // Everything read counts, a partial last line too.
     splitter.finish(into: &sink)
     sink.flush()
-    shared.lock.withLock {
-      shared.format = reader.format
+    let format = reader.format
+    queue.finish {
+      shared.format = format
       shared.failure = failure
-      shared.finished = true
-      shared.lock.broadcast()
     }
   }
 }

@@ -148,6 +148,90 @@ struct BatchingSink: LineSink, ~Copyable {
   }
 }
 
+/// The hand-off between a parse-ahead thread and the thread that counts:
+/// `batches` batches go round, filled by the producer and handed back empty
+/// by the consumer, so memory stays bounded and lines stay in order. What
+/// the producer reports at the end (an error, a count) is set under the same
+/// lock, with `finish`.
+final class BatchQueue: @unchecked Sendable {
+  private let lock = ConditionLock()
+  private var free: [ParsedBatch]
+  private var filled: [ParsedBatch] = []
+  /// The producer has handed on everything it will.
+  private var finished = false
+  /// The consumer takes no more batches.
+  private var abandoned = false
+  /// The batch the consumer holds, handed back by its next `take`.
+  private var current: ParsedBatch?
+
+  init(batches: Int) { free = (0..<max(2, batches)).map { _ in ParsedBatch() } }
+
+  /// Runs `body` under the queue's lock (for the owner's own shared state).
+  func withLock<T>(_ body: () -> T) -> T { lock.withLock(body) }
+
+  // The producer's side.
+
+  /// The first batch to fill.
+  func firstFree() -> ParsedBatch { lock.withLock { free.removeLast() } }
+
+  /// Hands a full batch on and returns an empty one, waiting for the
+  /// consumer to hand one back; nil when the consumer is gone.
+  func handOff(_ full: ParsedBatch) -> ParsedBatch? {
+    lock.withLock {
+      filled.append(full)
+      lock.broadcast()
+      while free.isEmpty && !abandoned { lock.wait() }
+      return abandoned ? nil : free.removeLast()
+    }
+  }
+
+  /// Says that no more batches come; `report` runs under the lock first.
+  func finish(_ report: () -> Void = {}) {
+    lock.withLock {
+      report()
+      finished = true
+      lock.broadcast()
+    }
+  }
+
+  // The consumer's side.
+
+  /// Hands back the batch taken last and takes the next one (valid until
+  /// the next call): waiting for it, at most `waiting` seconds when given;
+  /// nil when none came, or none will (`isDrained`).
+  func take(waiting: Double? = nil) -> ParsedBatch? {
+    let released = current
+    current = nil
+    released?.reset()
+    let next: ParsedBatch? = lock.withLock {
+      if let released {
+        free.append(released)
+        lock.broadcast()
+      }
+      if let waiting {
+        if filled.isEmpty && !finished && waiting > 0 { lock.wait(seconds: waiting) }
+      } else {
+        while filled.isEmpty && !finished { lock.wait() }
+      }
+      return filled.isEmpty ? nil : filled.removeFirst()
+    }
+    current = next
+    return next
+  }
+
+  /// Every batch the producer made was taken, and it made its last.
+  var isDrained: Bool { lock.withLock { finished && filled.isEmpty } }
+
+  /// The consumer takes no more: a producer waiting for an empty batch
+  /// gets nil and stops.
+  func abandon() {
+    lock.withLock {
+      abandoned = true
+      lock.broadcast()
+    }
+  }
+}
+
 /// Reads (and decompresses) a source, splits it into lines and scans them on
 /// its own thread, a few batches ahead of the sink: a compressed file or a
 /// stream is then parsed on one core and counted on the other, instead of
@@ -156,62 +240,46 @@ struct BatchingSink: LineSink, ~Copyable {
 /// the sink would have read them itself; memory is bounded by `batches`
 /// batches of about 1 MiB of lines each.
 final class ParseAheadReader {
-  private final class Shared: @unchecked Sendable {
-    let lock = ConditionLock()
-    var free: [ParsedBatch]
-    var filled: [ParsedBatch] = []
-    var finished = false
+  /// What the producer reports at the end (under the queue's lock).
+  private final class Outcome: @unchecked Sendable {
     var failure: ReaderError?
-    var cancelled = false
     var lineCount = 0
-
-    init(batches: Int) { free = (0..<batches).map { _ in ParsedBatch() } }
   }
 
-  private let shared: Shared
+  private let queue: BatchQueue
+  private let outcome = Outcome()
   private var thread: WorkerThread?
-  private var current: ParsedBatch?
 
   init(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
     batches: Int = 3
   ) {
-    let shared = Shared(batches: max(2, batches))
-    self.shared = shared
+    let queue = BatchQueue(batches: batches)
+    let outcome = self.outcome
+    self.queue = queue
     let transfer = UnsafeTransfer(source)
     thread = WorkerThread {
       Self.produce(
         source: transfer.value, formats: formats, maxLineBytes: maxLineBytes, chunkSize: chunkSize,
-        progress: progress, shared: shared)
+        progress: progress, queue: queue, outcome: outcome)
     }
   }
 
   deinit {
-    shared.lock.withLock {
-      shared.cancelled = true
-      shared.lock.broadcast()
-    }
+    queue.abandon()
     thread?.join()
   }
 
   /// Lines split, once `nextBatch` returned nil or threw.
-  var lineCount: Int { shared.lock.withLock { shared.lineCount } }
+  var lineCount: Int { queue.withLock { outcome.lineCount } }
 
   private static func produce(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
-    shared: Shared
+    queue: BatchQueue, outcome: Outcome
   ) {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
     defer { buffer.deallocate() }
-    let first = shared.lock.withLock { shared.free.removeLast() }
-    var sink = BatchingSink(formats: formats, spare: first) { full in
-      shared.lock.withLock {
-        shared.filled.append(full)
-        shared.lock.broadcast()
-        while shared.free.isEmpty && !shared.cancelled { shared.lock.wait() }
-        return shared.cancelled ? nil : shared.free.removeLast()
-      }
-    }
+    var sink = BatchingSink(formats: formats, spare: queue.firstFree(), handOff: queue.handOff)
     var splitter = LineSplitter(maxLineBytes: maxLineBytes)
     var failure: ReaderError?
     var reported: Int64 = 0
@@ -234,34 +302,18 @@ final class ParseAheadReader {
       splitter.finish(into: &sink)
       sink.flush()
     }
-    shared.lock.withLock {
-      shared.lineCount = splitter.lineCount
-      shared.failure = failure
-      shared.finished = true
-      shared.lock.broadcast()
+    let lineCount = splitter.lineCount
+    queue.finish {
+      outcome.lineCount = lineCount
+      outcome.failure = failure
     }
   }
 
   /// The next batch (valid until the next call), nil at the end; the
   /// source's error once every line read before it was handed out.
   func nextBatch() throws(ReaderError) -> ParsedBatch? {
-    let shared = self.shared
-    let released = current
-    current = nil
-    let next: ParsedBatch? = shared.lock.withLock {
-      if let released {
-        released.reset()
-        shared.free.append(released)
-        shared.lock.broadcast()
-      }
-      while shared.filled.isEmpty && !shared.finished { shared.lock.wait() }
-      return shared.filled.isEmpty ? nil : shared.filled.removeFirst()
-    }
-    guard let next else {
-      if let failure = shared.lock.withLock({ shared.failure }) { throw failure }
-      return nil
-    }
-    current = next
-    return next
+    if let next = queue.take() { return next }
+    if let failure = queue.withLock({ outcome.failure }) { throw failure }
+    return nil
   }
 }
