@@ -32,8 +32,20 @@ func run(
   _ arguments: [String], product: String = "logscan", stdin: Data? = nil,
   environment: [String: String] = [:]
 ) throws -> Run {
+  try launch(productsDirectory.appendingPathComponent(product), arguments, stdin: stdin, environment: environment)
+}
+
+/// Runs a program of the machine (`zstd`, `bash`), found on the PATH, the
+/// way `run` runs a product.
+func runTool(_ arguments: [String], stdin: Data? = nil) throws -> Run {
+  try launch(URL(fileURLWithPath: "/usr/bin/env"), arguments, stdin: stdin, environment: [:])
+}
+
+private func launch(
+  _ executable: URL, _ arguments: [String], stdin: Data?, environment: [String: String]
+) throws -> Run {
   let process = Process()
-  process.executableURL = productsDirectory.appendingPathComponent(product)
+  process.executableURL = executable
   process.arguments = arguments
   process.currentDirectoryURL = packageRoot
   var env = ProcessInfo.processInfo.environment

@@ -60,17 +60,9 @@ import Testing
 
   @Test func aNamedPipeIsReadAndItsFormatDetected() throws {
     let binary = productsDirectory.appendingPathComponent("logscan").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", "'\(binary)' summary --format json <(cat fixtures/app.jsonl.zst)"]
-    process.currentDirectoryURL = packageRoot
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-    let parsed = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let result = try runTool(["bash", "-c", "'\(binary)' summary --format json <(cat fixtures/app.jsonl.zst)"])
+    #expect(result.status == 0)
+    let parsed = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
     let input = (parsed["inputs"] as! [[String: Any]])[0]
     #expect(input["format"] as? String == "zstd")
     #expect(input["lines"] as? Int == 1501)

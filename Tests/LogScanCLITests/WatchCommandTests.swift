@@ -269,17 +269,10 @@ import Testing
     let expected = try JSONSerialization.jsonObject(with: batch.stdoutData) as! [String: Any]
     #expect((expected["lines"] as? [String: Any])?["skipped"] as? Int == 5)
 
-    let compressed = Process()
-    compressed.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    compressed.arguments = ["zstd", "-q", "-c", log.path]
-    let out = Pipe()
-    compressed.standardOutput = out
-    try compressed.run()
-    let zstd = out.fileHandleForReading.readDataToEndOfFile()
-    compressed.waitUntilExit()
-    #expect(compressed.terminationStatus == 0)
+    let zstd = try runTool(["zstd", "-q", "-c", log.path])
+    #expect(zstd.status == 0)
 
-    for (input, format) in [(text, "plain"), (zstd, "zstd")] {
+    for (input, format) in [(text, "plain"), (zstd.stdoutData, "zstd")] {
       let live = try run(
         ["watch", "--format", "json", "--no-dashboard", "--max-line-bytes", "2000"], stdin: input)
       #expect(live.status == 0)
