@@ -41,7 +41,7 @@ measure "logscan summary (plain, 2 jobs)" "$bytes" $logscan summary --no-progres
 measure "logscan summary (plain, 1 job)" "$bytes" $logscan summary --no-progress --format json -j 1 "$corpus"
 measure "logscan summary (.zst)" "$bytes" $logscan summary --no-progress --format json "$corpus.zst"
 measure "logscan summary - (stdin pipe)" "$bytes" sh -c "cat '$corpus' | $logscan summary --no-progress --format json -"
-measure "logscan watch (stdin pipe, one thread)" "$bytes" sh -c "cat '$corpus' | $logscan watch --no-dashboard"
+measure "logscan watch (stdin pipe)" "$bytes" sh -c "cat '$corpus' | $logscan watch --no-dashboard"
 if python3 -c 'import duckdb' 2>/dev/null; then
   measure "DuckDB read_ndjson + quantile_disc (plain)" "$bytes" python3 Benchmarks/duckdb_summary.py "$corpus"
   measure "DuckDB read_ndjson + quantile_disc (.zst)" "$bytes" python3 Benchmarks/duckdb_summary.py "$corpus.zst"
