@@ -150,13 +150,7 @@ package struct SummarySink: LineSink, ~Copyable {
   package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
     extractor.scanner.load(
       found: scan.found, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
-    let outcome: EventExtractor.Outcome
-    switch scan.outcome {
-    case .object: outcome = extractor.decode(bytes)
-    case .blank: outcome = .blank
-    case .malformed(let reason): outcome = .malformed(reason)
-    }
-    handle(bytes, number: number, outcome, format: scan.format)
+    handle(bytes, number: number, extractor.outcome(of: scan.outcome, bytes), format: scan.format)
   }
 
   /// A line read (by this sink's extractor, or loaded into it).

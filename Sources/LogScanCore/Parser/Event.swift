@@ -38,7 +38,14 @@ package struct EventExtractor: ~Copyable {
   package var lineNeedsRepair: Bool { scanner.sawInvalidUTF8 }
 
   package mutating func extract(_ line: UnsafeRawBufferPointer) -> Outcome {
-    switch scanner.scan(line) {
+    outcome(of: scanner.scan(line), line)
+  }
+
+  /// The outcome of a line the scanner has read (here, or on the
+  /// parse-ahead thread and loaded): an object's values are decoded.
+  @inline(__always)
+  package mutating func outcome(of scan: JSONScanner.Outcome, _ line: UnsafeRawBufferPointer) -> Outcome {
+    switch scan {
     case .blank: return .blank
     case .malformed(let reason): return .malformed(reason)
     case .object: return decode(line)

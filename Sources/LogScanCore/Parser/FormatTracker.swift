@@ -43,23 +43,7 @@ package struct FormatTracker {
   package mutating func extract(
     _ bytes: UnsafeRawBufferPointer, with extractor: inout EventExtractor
   ) -> (EventExtractor.Outcome, Int) {
-    var outcome = extractor.extract(bytes)
-    switch outcome {
-    case .event, .malformed(.wrongType), .malformed(.badTimestamp):
-      // The line is JSON: its keys tell its format.
-      let markers = extractor.scanner.markers
-      if markers != lastMarkers {
-        lastMarkers = markers
-        lastClassified = catalog.classify(markers)
-      }
-      if lastClassified != current {
-        current = lastClassified
-        extractor.scanner.table = catalog.tables[current]
-        outcome = extractor.extract(bytes)
-      }
-      return (outcome, current)
-    default:
-      return (outcome, current)
-    }
+    let (scanned, format) = scan(bytes, with: &extractor.scanner)
+    return (extractor.outcome(of: scanned, bytes), format)
   }
 }
