@@ -128,27 +128,23 @@ struct Watch: ParsableCommand {
           if let message = ahead.failure { Output.warn(message) }
           break loop
         }
-        if monotonicSeconds() >= nextTick {
-          tick()
-          nextTick = monotonicSeconds() + interval
+      } else {
+        switch reader.read(into: buffer, waiting: wait) {
+        case .data(let count, let source):
+          session.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), source: source)
+          lastData = monotonicSeconds()
+          partialPending = true
+        case .nothing:
+          if partialPending && monotonicSeconds() - lastData >= stall {
+            for source in 0..<reader.sourceCount { session.flushPartialLine(source: source) }
+            partialPending = false
+          }
+        case .end:
+          break loop
+        case .failed(let message):
+          Output.warn(message)
+          break loop
         }
-        continue
-      }
-      switch reader.read(into: buffer, waiting: wait) {
-      case .data(let count, let source):
-        session.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), source: source)
-        lastData = monotonicSeconds()
-        partialPending = true
-      case .nothing:
-        if partialPending && monotonicSeconds() - lastData >= stall {
-          for source in 0..<reader.sourceCount { session.flushPartialLine(source: source) }
-          partialPending = false
-        }
-      case .end:
-        break loop
-      case .failed(let message):
-        Output.warn(message)
-        break loop
       }
       if monotonicSeconds() >= nextTick {
         tick()
