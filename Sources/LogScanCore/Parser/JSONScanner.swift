@@ -149,7 +149,7 @@ package struct JSONScanner: ~Copyable {
       guard i < n else { return Self.truncated }
       guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
       let keyStart = i &+ 1
-      var keyEnd: Int
+      let keyEnd: Int
       let entry: UnsafePointer<KeyTable.Entry>?
       if member < KeyShapes.positions, let slot = shapes.match(member, p + keyStart, n &- keyStart) {
         // The same key as at this position in a recent line: its bytes
