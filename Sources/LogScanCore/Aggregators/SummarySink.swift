@@ -150,7 +150,7 @@ package struct SummarySink: LineSink, ~Copyable {
   package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
     extractor.scanner.load(
       found: scan.found, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
-    handle(bytes, number: number, extractor.outcome(of: scan.outcome, bytes), format: scan.format)
+    handle(bytes, number: number, scan.decoded ?? extractor.outcome(of: scan.outcome, bytes), format: scan.format)
   }
 
   /// A line read (by this sink's extractor, or loaded into it).

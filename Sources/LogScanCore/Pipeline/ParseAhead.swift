@@ -1,8 +1,12 @@
 /// What the parse-ahead thread found in one line: the scanner's outcome and
-/// captures, for the sink to take instead of scanning again (it decodes the
-/// captured values itself: `EventExtractor.decode`).
+/// captures, for the sink to take instead of scanning again, and the decoded
+/// event when that thread had time to decode it too (else the sink decodes
+/// the captured values itself: `EventExtractor.decode`).
 package struct PrescannedLine {
   package var outcome: JSONScanner.Outcome
+  /// The line's outcome with its values decoded, when the parse-ahead
+  /// thread decoded them.
+  package var decoded: EventExtractor.Outcome?
   /// The line's format, an index into the sink's catalog.
   package var format: Int
   /// The scanner's state after the line (see `JSONScanner.load`).
@@ -22,6 +26,7 @@ final class ParsedBatch: @unchecked Sendable {
     /// Longer than the limit: no bytes, no outcome.
     var overlong: Bool
     var outcome: JSONScanner.Outcome
+    var decoded: EventExtractor.Outcome?
     var format: Int
     var found: UInt32
     var invalidUTF8: Bool
@@ -56,7 +61,7 @@ final class ParsedBatch: @unchecked Sendable {
             continue
           }
           let scan = PrescannedLine(
-            outcome: line.outcome, format: line.format, found: line.found,
+            outcome: line.outcome, decoded: line.decoded, format: line.format, found: line.found,
             invalidUTF8: line.invalidUTF8, captures: captures.baseAddress.map { $0 + line.firstCapture })
           sink.prescannedLine(
             UnsafeRawBufferPointer(rebasing: arena[line.start..<(line.start + line.length)]), number: line.number,
@@ -67,28 +72,49 @@ final class ParsedBatch: @unchecked Sendable {
   }
 }
 
+/// Where the values of a parse-ahead thread's lines are decoded.
+package enum ParseAheadDecoding: Sendable, CaseIterable {
+  /// On the parse-ahead thread while it is the faster one (see
+  /// `BatchingSink`), else on the counting thread.
+  case adaptive
+  /// Always on the parse-ahead thread.
+  case ahead
+  /// Always on the counting thread.
+  case behind
+}
+
 /// The parse-ahead thread's line sink: scans each line with its own format
-/// tracker and scanner (the sink's catalog) and files it; the values are
-/// decoded by the sink, on the counting thread. The batch being
+/// tracker and scanner (the sink's catalog) and files it. The values are
+/// decoded by the sink, on the counting thread, unless that thread is the
+/// slower one: when the last hand-off had to wait for an empty batch, the
+/// lines of the next batch are decoded here as well. The batch being
 /// filled is held in plain arrays here, moved into a `ParsedBatch` when
 /// handed off (appending through a class's properties cost an exclusivity
 /// check and a uniqueness check per line).
 struct BatchingSink: LineSink, ~Copyable {
   var tracker: FormatTracker
-  var scanner: JSONScanner
+  var extractor: EventExtractor
+  let decoding: ParseAheadDecoding
+  /// Decodes each line's values too (see above).
+  var decodesAhead: Bool
   var bytes: [UInt8] = []
   var lines: [ParsedBatch.Line] = []
   var captures: [Capture] = []
   /// Gives a full batch to the consumer and returns an empty one, or nil
   /// when the consumer is gone.
-  let handOff: (ParsedBatch) -> ParsedBatch?
+  let handOff: (ParsedBatch) -> (batch: ParsedBatch, waited: Bool)?
   /// The empty batch the next hand-off fills.
   var spare: ParsedBatch
   private(set) var cancelled = false
 
-  init(formats: FormatCatalog, spare: ParsedBatch, handOff: @escaping (ParsedBatch) -> ParsedBatch?) {
+  init(
+    formats: FormatCatalog, spare: ParsedBatch, decoding: ParseAheadDecoding = .adaptive,
+    handOff: @escaping (ParsedBatch) -> (batch: ParsedBatch, waited: Bool)?
+  ) {
+    self.decoding = decoding
+    decodesAhead = decoding == .ahead
     tracker = FormatTracker(formats)
-    scanner = JSONScanner(frozen: formats.tables[formats.fallbackIndex])
+    extractor = EventExtractor(table: formats.tables[formats.fallbackIndex])
     self.spare = spare
     self.handOff = handOff
     swap(&bytes, &spare.bytes)
@@ -100,12 +126,14 @@ struct BatchingSink: LineSink, ~Copyable {
 
   mutating func line(_ line: UnsafeRawBufferPointer, number: Int) {
     guard !cancelled else { return }
-    let (outcome, format) = tracker.scan(line, with: &scanner)
+    let (outcome, format) = tracker.scan(line, with: &extractor.scanner)
     let first = captures.count
     var found: UInt32 = 0
+    var decoded: EventExtractor.Outcome?
     if outcome == .object {
-      found = scanner.found
-      let all = scanner.allCaptures
+      if decodesAhead { decoded = extractor.decode(line) }
+      found = extractor.scanner.found
+      let all = extractor.scanner.allCaptures
       var bits = found
       while bits != 0 {
         captures.append(all[bits.trailingZeroBitCount])
@@ -115,8 +143,8 @@ struct BatchingSink: LineSink, ~Copyable {
     lines.append(
       ParsedBatch.Line(
         start: bytes.count, length: line.count, number: number, overlong: false, outcome: outcome,
-        format: format, found: found,
-        invalidUTF8: scanner.sawInvalidUTF8, firstCapture: first))
+        decoded: decoded, format: format, found: found,
+        invalidUTF8: extractor.scanner.sawInvalidUTF8, firstCapture: first))
     bytes.append(contentsOf: line)
     if isFull { flush() }
   }
@@ -125,7 +153,8 @@ struct BatchingSink: LineSink, ~Copyable {
     guard !cancelled else { return }
     lines.append(
       ParsedBatch.Line(
-        start: bytes.count, length: 0, number: number, overlong: true, outcome: .blank, format: 0, found: 0,
+        start: bytes.count, length: 0, number: number, overlong: true, outcome: .blank, decoded: nil, format: 0,
+        found: 0,
         invalidUTF8: false, firstCapture: captures.count))
     if isFull { flush() }
   }
@@ -137,10 +166,11 @@ struct BatchingSink: LineSink, ~Copyable {
     swap(&bytes, &full.bytes)
     swap(&lines, &full.lines)
     swap(&captures, &full.captures)
-    guard let next = handOff(full) else {
+    guard let (next, waited) = handOff(full) else {
       cancelled = true
       return
     }
+    if decoding == .adaptive { decodesAhead = waited }
     spare = next
     swap(&bytes, &spare.bytes)
     swap(&lines, &spare.lines)
@@ -175,13 +205,15 @@ final class BatchQueue: @unchecked Sendable {
   func firstFree() -> ParsedBatch { lock.withLock { free.removeLast() } }
 
   /// Hands a full batch on and returns an empty one, waiting for the
-  /// consumer to hand one back; nil when the consumer is gone.
-  func handOff(_ full: ParsedBatch) -> ParsedBatch? {
+  /// consumer to hand one back (`waited`: the consumer is the slower);
+  /// nil when the consumer is gone.
+  func handOff(_ full: ParsedBatch) -> (batch: ParsedBatch, waited: Bool)? {
     lock.withLock {
       filled.append(full)
       lock.broadcast()
+      let waited = free.isEmpty
       while free.isEmpty && !abandoned { lock.wait() }
-      return abandoned ? nil : free.removeLast()
+      return abandoned ? nil : (free.removeLast(), waited)
     }
   }
 
@@ -252,7 +284,7 @@ final class ParseAheadReader {
 
   init(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
-    batches: Int = 3
+    decoding: ParseAheadDecoding = .adaptive, batches: Int = 3
   ) {
     let queue = BatchQueue(batches: batches)
     let outcome = self.outcome
@@ -261,7 +293,7 @@ final class ParseAheadReader {
     thread = WorkerThread {
       Self.produce(
         source: transfer.value, formats: formats, maxLineBytes: maxLineBytes, chunkSize: chunkSize,
-        progress: progress, queue: queue, outcome: outcome)
+        progress: progress, decoding: decoding, queue: queue, outcome: outcome)
     }
   }
 
@@ -275,11 +307,11 @@ final class ParseAheadReader {
 
   private static func produce(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
-    queue: BatchQueue, outcome: Outcome
+    decoding: ParseAheadDecoding, queue: BatchQueue, outcome: Outcome
   ) {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
     defer { buffer.deallocate() }
-    var sink = BatchingSink(formats: formats, spare: queue.firstFree(), handOff: queue.handOff)
+    var sink = BatchingSink(formats: formats, spare: queue.firstFree(), decoding: decoding, handOff: queue.handOff)
     var splitter = LineSplitter(maxLineBytes: maxLineBytes)
     var failure: ReaderError?
     var reported: Int64 = 0

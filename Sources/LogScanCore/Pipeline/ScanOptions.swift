@@ -6,6 +6,9 @@ package struct ScanOptions: Sendable {
   /// A longer line is counted as skipped and never buffered whole.
   package var maxLineBytes = 1 << 20
   package var chunkSize = 1 << 20
+  /// Which thread decodes the values of a parse-ahead reader's lines
+  /// (compressed files and streams): by default the one with time to spare.
+  package var parseAheadDecoding = ParseAheadDecoding.adaptive
   /// Plain files at least this large are split between workers.
   package var splitThreshold: Int64 = 8 << 20
   /// The largest piece a split file is cut into.

@@ -124,7 +124,7 @@ package enum ScanPipeline {
         let source = try openSource(unit, plan: plan, format: &format)
         let reader = ParseAheadReader(
           source: source, formats: formats, maxLineBytes: options.maxLineBytes, chunkSize: options.chunkSize,
-          progress: plan.inputs[unit.input].size == nil ? nil : options.progress)
+          progress: plan.inputs[unit.input].size == nil ? nil : options.progress, decoding: options.parseAheadDecoding)
         do throws(ReaderError) {
           while let batch = try reader.nextBatch() { batch.deliver(into: &sink) }
         } catch {
