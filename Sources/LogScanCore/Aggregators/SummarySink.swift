@@ -330,9 +330,9 @@ package struct SummarySink: LineSink, ~Copyable {
       let counter = program.counters[index]
       guard results & (1 << UInt64(index)) != 0 else { continue }
       matches |= 1 << UInt64(index)
-      let value = counter.sumField >= 0 ? view.number(Field(rawValue: Int(counter.sumField))!) : nil
-      if counter.groupField >= 0 {
-        view.withText(Field(rawValue: Int(counter.groupField))!) {
+      let value = counter.sumField.flatMap { view.number($0) }
+      if let groupField = counter.groupField {
+        view.withText(groupField) {
           ruleShard.counters[index].add(minute: minute, value: value, group: $0)
         }
       } else {
@@ -386,7 +386,7 @@ package struct SummarySink: LineSink, ~Copyable {
       default:
         guard
           let id = view.withText(
-            Field(rawValue: Int(code.scopeField))!, { $0.map { ruleShard.tables[index].series(named: $0) } })
+            code.scopeField, { $0.map { ruleShard.tables[index].series(named: $0) } })
         else { continue }
         series = id
       }

@@ -36,7 +36,7 @@ package final class RuleProgram: @unchecked Sendable {
   }
 
   struct FieldCode {
-    var field: Int32
+    var field: Field
     /// First of the field's 4 slots (n, sum, max, min).
     var base: Int32
     var thresholdFirst: Int32
@@ -48,7 +48,7 @@ package final class RuleProgram: @unchecked Sendable {
   struct AccumulatorCode {
     /// 0 overall, 1 service, 2 route, 3 field.
     var scope: UInt8
-    var scopeField: Int32
+    var scopeField: Field
     /// Root node of the filter, -1 for none.
     var filter: Int32
     var slotCount: Int32
@@ -68,8 +68,8 @@ package final class RuleProgram: @unchecked Sendable {
   struct CounterCode {
     var predicate: Int32
     /// -1: none.
-    var groupField: Int32
-    var sumField: Int32
+    var groupField: Field?
+    var sumField: Field?
   }
 
   private(set) var nodes: UnsafeMutableBufferPointer<Node>
@@ -154,7 +154,7 @@ package final class RuleProgram: @unchecked Sendable {
     var thresholds: [Threshold] = []
     for accumulator in plan.accumulators {
       var code = AccumulatorCode(
-        scope: 0, scopeField: 0, filter: accumulator.filter.map(compile) ?? -1,
+        scope: 0, scopeField: .timestamp, filter: accumulator.filter.map(compile) ?? -1,
         slotCount: Int32(accumulator.slotCount), sketchCount: Int32(accumulator.sketchCount),
         trail: accumulator.trail, counterFirst: Int32(accumulatorCounters.count),
         counterCount: Int32(accumulator.counters.count), fieldFirst: Int32(fields.count),
@@ -165,13 +165,13 @@ package final class RuleProgram: @unchecked Sendable {
       case .route: code.scope = 2
       case .field(let field):
         code.scope = 3
-        code.scopeField = Int32(field.field.rawValue)
+        code.scopeField = field.field
       }
       accumulatorCounters.append(contentsOf: accumulator.counters.map { Int32($0) })
       for field in accumulator.fields {
         fields.append(
           FieldCode(
-            field: Int32(field.field.field.rawValue), base: Int32(field.base),
+            field: field.field.field, base: Int32(field.base),
             thresholdFirst: Int32(thresholds.count), thresholdCount: Int32(field.thresholds.count),
             sketch: field.sketch.map { Int32($0) } ?? -1))
         thresholds.append(contentsOf: field.thresholds.map { Threshold(value: $0.value, slot: Int32($0.slot)) })
@@ -180,8 +180,8 @@ package final class RuleProgram: @unchecked Sendable {
     }
     let counters = plan.counters.map { counter in
       CounterCode(
-        predicate: compile(counter.predicate), groupField: counter.groupBy.map { Int32($0.field.rawValue) } ?? -1,
-        sumField: counter.sum.map { Int32($0.field.rawValue) } ?? -1)
+        predicate: compile(counter.predicate), groupField: counter.groupBy?.field,
+        sumField: counter.sum?.field)
     }
 
     var memoSlot = [Int](repeating: -1, count: Field.count)

@@ -204,7 +204,7 @@ package struct SeriesTable: Sendable {
     while index < Int(code.fieldFirst + code.fieldCount) {
       let field = program.fields[index]
       index += 1
-      guard let value = view.number(Field(rawValue: Int(field.field))!) else { continue }
+      guard let value = view.number(field.field) else { continue }
       values.withUnsafeMutableBufferPointer { slots in
         let row = slots.baseAddress! + base
         let at = row + Int(field.base)
