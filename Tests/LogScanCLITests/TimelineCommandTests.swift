@@ -262,7 +262,7 @@ import Testing
       "--screenshot=\(png)", "file://\(page)",
     ]
     let log = directory.appendingPathComponent("chromium.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     let handle = try FileHandle(forWritingTo: log)
     chromium.standardOutput = handle
     chromium.standardError = handle

@@ -1,5 +1,3 @@
-package import Histogram
-
 /// The figures of one scope (the whole input, a service, a route): counts,
 /// errors, a latency histogram and events per minute. Mergeable: two scopes
 /// merged give the scope of the concatenated input.
@@ -10,11 +8,8 @@ package struct ScopeStats: Sendable {
   package var statusClasses = StatusClassCounts()
   /// Events by exact status (100...599), allocated on the first status.
   package private(set) var statusCounts: [Int] = []
-  /// Durations in nanoseconds, relative error at most 0.1%; allocated on
-  /// the first duration so scopes without any cost nothing. (Not an
-  /// Optional: recording through one went through generic value witnesses.)
-  private var histogram = Self.placeholder
-  private var hasHistogram = false
+  /// Durations in nanoseconds, relative error at most 0.1%.
+  private var durations = LatencyHistogram()
   /// Exact extremes of the durations (the histogram's are bucket bounds).
   package var minDuration = Int64.max
   package var maxDuration = Int64.min
@@ -54,27 +49,11 @@ package struct ScopeStats: Sendable {
 
   @inline(__always)
   package mutating func recordDuration(_ nanos: Int64) {
-    if !hasHistogram {
-      histogram = Self.makeHistogram()
-      hasHistogram = true
-    }
-    histogram.record(UInt64(nanos))
+    durations.record(UInt64(nanos))
   }
 
   /// The latency histogram, nil when no event of the scope had a duration.
-  package var latency: Histogram<UInt64>? { hasHistogram ? histogram : nil }
-
-  private static let placeholder = Histogram<UInt64>(highestTrackableValue: 2)
-
-  /// Durations in nanoseconds with 3 significant digits (relative error
-  /// under 0.1%), sized up front for an hour so that it rarely has to grow
-  /// (it still does, for longer durations).
-  package static func makeHistogram() -> Histogram<UInt64> {
-    var histogram = Histogram<UInt64>(
-      lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
-    histogram.autoResize = true
-    return histogram
-  }
+  package var latency: LatencyHistogram? { durations.totalCount > 0 ? durations : nil }
 
   package mutating func merge(_ other: ScopeStats) {
     events += other.events
@@ -99,13 +78,7 @@ package struct ScopeStats: Sendable {
 
   /// Adds the other scope's histogram only.
   package mutating func mergeLatency(_ other: ScopeStats) {
-    guard let theirs = other.latency else { return }
-    if hasHistogram {
-      histogram.add(theirs)
-    } else {
-      histogram = theirs
-      hasHistogram = true
-    }
+    durations.merge(other.durations)
   }
 }
 

@@ -1,5 +1,3 @@
-import Histogram
-
 extension SummaryReport {
   /// Builds the report from a finished scan. `topErrorCount` templates are
   /// listed; `filter` sees every string that came from the input.
@@ -160,10 +158,10 @@ extension SummaryReport {
     scope.statuses = stats.statusCounts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
     if buckets, let histogram = stats.latency, histogram.totalCount > 0 {
       var counts = [Int](repeating: 0, count: Self.durationBounds.count)
-      for item in histogram.recordedValues() {
-        let seconds = Double(item.value) / 1e9
+      histogram.forEachBucket { value, count in
+        let seconds = Double(value) / 1e9
         for (index, bound) in Self.durationBounds.enumerated() where seconds <= bound {
-          counts[index] += Int(item.count)
+          counts[index] += Int(count)
         }
       }
       scope.durationBuckets = zip(Self.durationBounds, counts).map { ($0, $1) }
