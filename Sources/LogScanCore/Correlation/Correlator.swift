@@ -209,6 +209,7 @@ struct Correlator {
     let limit = watermark &- settings.idle
     while let entry = table.front(), entry.key < limit {
       table.prefetchQueued(ahead: Self.prefetchDistance)
+      table.prefetchQueuedSlot(ahead: Self.prefetchDistance / 2)
       table.popFront()
       let newest = table.pointer(entry.record).pointee.newest
       if newest == .min {

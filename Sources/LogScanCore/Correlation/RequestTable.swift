@@ -231,14 +231,16 @@ struct RequestTable {
 
   // MARK: Prefetching
 
-  /// Brings a record's first cache line (what completion reads) and its id
-  /// closer: completed and swept records were last touched `idle` ago and
-  /// have left the caches; asking a few ahead overlaps their misses.
+  /// Brings a record's first two cache lines closer (what completion and
+  /// release read): completed and swept records were last touched `idle`
+  /// ago and have left the caches; asking a few ahead overlaps their misses.
+  /// (Not its id: only a request a top list keeps reads it, and finding it
+  /// meant waiting for the record.)
   @inline(__always)
   func prefetch(_ record: Int32) {
-    let r = records.base + Int(record)
+    let r = UnsafeRawPointer(records.base + Int(record))
     logscan_prefetch(r)
-    logscan_prefetch(bytes.base + Int(r.pointee.idStart))
+    logscan_prefetch(r + 64)
   }
 
   /// Prefetches the record of the queue entry `ahead` places after the front.
@@ -246,6 +248,16 @@ struct RequestTable {
   func prefetchQueued(ahead: Int) {
     guard ahead < queueCount else { return }
     logscan_prefetch(records.base + Int(queue[(queueHead + ahead) & (queue.count - 1)].record))
+  }
+
+  /// Prefetches the index slot of the record of the queue entry `ahead`
+  /// places after the front (completing it unlinks it there), once the
+  /// record itself was prefetched further ahead.
+  @inline(__always)
+  func prefetchQueuedSlot(ahead: Int) {
+    guard ahead < queueCount else { return }
+    let hash = records.base[Int(queue[(queueHead + ahead) & (queue.count - 1)].record)].hash
+    logscan_prefetch(slots.base + (Int(truncatingIfNeeded: hash) & (slots.count - 1)))
   }
 
   // MARK: The queue
