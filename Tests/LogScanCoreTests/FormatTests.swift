@@ -155,6 +155,36 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     #expect(Set(report.services.map(\.name)) == services)
   }
 
+  /// CLEF leaves `@l` out for Information events: those are info, not
+  /// "none", read as Serilog's documentation says, with Foundation. Through
+  /// the parse-ahead thread (zstd) as well.
+  @Test func serilogEventsWithoutALevelAreInformation() throws {
+    let path = fixture("formats/serilog.jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let names = [
+      "Verbose": "trace", "Debug": "debug", "Information": "info", "Warning": "warn", "Error": "error",
+      "Fatal": "fatal",
+    ]
+    var expected: [String: Int] = [:]
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      expected[names[object["@l"] as? String ?? "Information"]!, default: 0] += 1
+    }
+    #expect(expected["info"] ?? 0 >= 2)
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let copy = writeTemporaryFile(Array(data), in: directory)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["zstd", "-q", "-f", copy, "-o", copy + ".zst"]
+    try process.run()
+    process.waitUntilExit()
+    for input in [path, copy + ".zst"] {
+      let report = SummaryReport(summarize([input]))
+      #expect(Dictionary(uniqueKeysWithValues: report.levels) == expected, "\(input)")
+    }
+  }
+
   @Test func mixedInputsKeepTheirOwnFormats() {
     let result = summarize([fixture("formats/pino.jsonl"), fixture("formats/nginx.jsonl"), fixture("app.jsonl")])
     #expect(result.inputs.map { $0.logFormats.first?.name } == ["pino", "nginx", "canonical"])

@@ -150,7 +150,8 @@ package struct SummarySink: LineSink, ~Copyable {
   package mutating func prescannedLine(_ bytes: UnsafeRawBufferPointer, number: Int, _ scan: PrescannedLine) {
     extractor.scanner.load(
       found: scan.found, invalidUTF8: scan.invalidUTF8, captures: scan.captures)
-    handle(bytes, number: number, scan.decoded ?? extractor.outcome(of: scan.outcome, bytes), format: scan.format)
+    let outcome = scan.decoded ?? extractor.outcome(of: scan.outcome, bytes)
+    handle(bytes, number: number, formats.catalog.completing(outcome, format: scan.format), format: scan.format)
   }
 
   /// A line read (by this sink's extractor, or loaded into it).

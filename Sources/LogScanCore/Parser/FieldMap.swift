@@ -74,6 +74,9 @@ package struct FormatCatalog: Sendable {
   package let tables: [FrozenKeyTable]
   /// For each format, marker masks of which one must be fully present.
   private let masks: [[UInt64]]
+  /// For each format, the level of a line without a level field (see
+  /// `LogFormat.levelWhenAbsent`).
+  private let levelsWhenAbsent: [Level?]
 
   package init(formats: [LogFormat], fallback: FieldMap, overrides: [LogFormat.Key] = []) {
     var bits: [[String]: Int] = [:]
@@ -96,8 +99,20 @@ package struct FormatCatalog: Sendable {
       return map.keyTable.freeze()
     }
     self.masks = masks
+    levelsWhenAbsent = formats.map(\.levelWhenAbsent) + [nil]
     names = formats.map(\.name) + [LogFormat.unknownName]
     tables = formats.map { marked(.preferring($0, overrides: overrides)) } + [marked(fallback)]
+  }
+
+  /// The outcome of a line of format `format`, with the level its format
+  /// implies when the line has no level field.
+  @inline(__always)
+  package func completing(_ outcome: EventExtractor.Outcome, format: Int) -> EventExtractor.Outcome {
+    guard case .event(var event) = outcome, event.level == .none, let level = levelsWhenAbsent[format] else {
+      return outcome
+    }
+    event.level = level
+    return .event(event)
   }
 
   /// The index of "json": lines of no known format.

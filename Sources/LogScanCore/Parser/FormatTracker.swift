@@ -44,6 +44,6 @@ package struct FormatTracker {
     _ bytes: UnsafeRawBufferPointer, with extractor: inout EventExtractor
   ) -> (EventExtractor.Outcome, Int) {
     let (scanned, format) = scan(bytes, with: &extractor.scanner)
-    return (extractor.outcome(of: scanned, bytes), format)
+    return (catalog.completing(extractor.outcome(of: scanned, bytes), format: format), format)
   }
 }

@@ -24,6 +24,9 @@ package struct LogFormat: Sendable {
   package var keys: [Key]
   /// A line is of this format when all keys of one of these sets are present.
   package var markers: [[[String]]]
+  /// The level of a line that has no level field, when the format leaves
+  /// it out for one level (nil: such a line has none).
+  package var levelWhenAbsent: Level? = nil
 }
 
 /// How a numeric level maps to logscan's scale.
@@ -142,14 +145,15 @@ extension LogFormat {
     LogFormat(
       name: "serilog", summary: ".NET Serilog compact JSON (CLEF: @t, @mt or @m, @l, @x)",
       source: "serilog-formatting-compact README; Serilog.AspNetCore request logging properties",
-      // Serilog leaves @l out for Information events.
       keys: [
         Key(["@t"], .timestamp), Key(["@l"], .level), Key(["@m"], .message), Key(["@mt"], .message),
         Key(["@tr"], .requestId), Key(["RequestId"], .requestId), Key(["RequestMethod"], .method),
         Key(["RequestPath"], .path), Key(["StatusCode"], .status), Key(["Elapsed"], .duration, .milliseconds),
         Key(["Application"], .service),
       ],
-      markers: [[["@t"], ["@mt"]], [["@t"], ["@m"]]]),
+      markers: [[["@t"], ["@mt"]], [["@t"], ["@m"]]],
+      // CLEF leaves @l out for Information events.
+      levelWhenAbsent: .info),
     LogFormat(
       name: "bunyan", summary: "Node bunyan (v, numeric level, ISO time, msg)",
       source: "bunyan README, core fields",
