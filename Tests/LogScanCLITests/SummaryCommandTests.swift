@@ -184,7 +184,7 @@ import Testing
   @Test func everyFormatSampleIsDetectedEndToEnd() throws {
     let names = [
       "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "traefik", "envoy", "serilog",
+      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog",
     ]
     let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
     #expect(result.status == 0)
@@ -200,7 +200,7 @@ import Testing
     let result = try run(["formats"])
     for name in [
       "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "traefik", "envoy", "serilog", "canonical",
+      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "canonical",
     ] {
       #expect(result.stdout.contains(name + " "), "\(name)")
     }

@@ -105,6 +105,29 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["Elapsed"]), status: number(o["StatusCode"]).map { Int($0) },
       isErrorLevel: ["Error", "Fatal"].contains(o["@l"] as? String ?? ""), service: o["Application"] as? String)
   },
+  "zerolog": { o in
+    // Dur fields are milliseconds; an error's text is under "error".
+    ReferenceEvent(
+      durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
+  },
+  "lograge": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) }, isErrorLevel: false,
+      service: nil)
+  },
+  "log4j2": { o in
+    ReferenceEvent(
+      durationMs: nil, status: nil, isErrorLevel: ["ERROR", "FATAL"].contains(o["level"] as? String ?? ""),
+      service: nil)
+  },
+  // Winston's json() with timestamp() and a defaultMeta service: read as
+  // the canonical shape, with responseTime (ms) and statusCode.
+  "winston": { o in
+    ReferenceEvent(
+      durationMs: number(o["responseTime"]) ?? number(o["durationMs"]), status: number(o["statusCode"]).map { Int($0) },
+      isErrorLevel: o["level"] as? String == "error", service: o["service"] as? String)
+  },
   "nginx": { o in
     ReferenceEvent(
       durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -115,8 +138,10 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 @Suite struct FormatTests {
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston",
   ]
+  /// Samples detected as another format than their name.
+  static let detectedAs = ["winston": "canonical"]
 
   @Test(arguments: samples)
   func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {
@@ -125,7 +150,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     let report = SummaryReport(result)
 
     // Detected, and no line misread as malformed.
-    #expect(result.inputs[0].logFormats.first?.name == format)
+    #expect(result.inputs[0].logFormats.first?.name == Self.detectedAs[format, default: format])
     #expect(report.lines.malformed == 0 && report.lines.skipped == 0)
     #expect(report.lines.repairedUTF8 == (format == "nginx" ? 1 : 0))
 
@@ -183,6 +208,29 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       let report = SummaryReport(summarize([input]))
       #expect(Dictionary(uniqueKeysWithValues: report.levels) == expected, "\(input)")
     }
+  }
+
+  /// log4j2's JsonLayout has the time as `instant` {epochSecond,
+  /// nanoOfSecond} (read to the second) or, with includeTimeMillis,
+  /// `timeMillis`: the time range is that of Foundation's reading.
+  @Test func log4j2TimesAreRead() throws {
+    let path = fixture("formats/log4j2.jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var millis: [Double] = []
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      if let ms = number(object["timeMillis"]) {
+        millis.append(ms)
+      } else {
+        millis.append(try #require(number(value(object, "instant", "epochSecond"))) * 1000)
+      }
+    }
+    let report = SummaryReport(summarize([path]))
+    let seconds = try #require(report.timeRange.seconds)
+    #expect(abs(seconds - (millis.max()! - millis.min()!) / 1000) < 0.0005)
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    #expect(report.timeRange.start == formatter.string(from: Date(timeIntervalSince1970: millis.min()! / 1000)))
   }
 
   @Test func mixedInputsKeepTheirOwnFormats() {

@@ -140,7 +140,7 @@ func readEvent(
   /// fields are checked by name in FormatTests).
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston",
   ])
   func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
     let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("formats/\(format).jsonl"))))

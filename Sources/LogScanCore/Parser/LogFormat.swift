@@ -194,10 +194,39 @@ extension LogFormat {
       ],
       markers: [[["remote_addr"]], [["request_time"]], [["time_local"]], [["time_iso8601"]]]),
     LogFormat(
+      name: "lograge", summary: "Rails lograge in JSON (controller, action, duration in ms, no timestamp by default)",
+      source: "lograge 0.10 LogSubscriber (Debian's ruby-lograge): method, path, format, controller, action, status, "
+        + "duration/view/db in ms, error",
+      keys: [
+        Key(["duration"], .duration, .milliseconds), Key(["error"], .message), Key(["request_id"], .requestId),
+        Key(["time"], .timestamp),
+      ],
+      markers: [[["controller"], ["action"], ["duration"]], [["controller"], ["format"], ["status"]]]),
+    LogFormat(
+      name: "log4j2", summary: "Java log4j2 JsonLayout (instant or timeMillis, loggerName, thread, thrown)",
+      source: "sample from Debian's liblog4j2-java 2.19 JsonLayout, compact, with and without includeTimeMillis",
+      // `instant` also has nanoOfSecond: times are read to the second.
+      keys: [
+        Key(["timeMillis"], .timestamp, .milliseconds), Key(["instant", "epochSecond"], .timestamp, .seconds),
+        Key(["thrown", "message"], .message),
+      ],
+      markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
+    LogFormat(
       name: "logrus", summary: "Go logrus JSONFormatter and log/slog JSONHandler (level, msg, time)",
       source: "logrus JSONFormatter defaults",
       keys: [Key(["time"], .timestamp)],
       markers: [[["time"], ["msg"], ["level"]]]),
+    LogFormat(
+      name: "zerolog", summary: "Go zerolog (level, time, message; Dur fields in ms) and its hlog access fields",
+      source: "sample from Debian's golang-github-rs-zerolog-dev 1.26 with default settings",
+      // zerolog writes every Dur field in milliseconds (DurationFieldUnit);
+      // an access line made by hlog handlers often has no message.
+      keys: [
+        Key(["time"], .timestamp), Key(["duration"], .duration, .milliseconds),
+        Key(["elapsed"], .duration, .milliseconds), Key(["latency"], .duration, .milliseconds),
+        Key(["url"], .path), Key(["error"], .message),
+      ],
+      markers: [[["time"], ["level"]]]),
     LogFormat(
       name: "canonical", summary: "The canonical event of the playbooks (timestamp, service, duration_ms, ...)",
       source: "logscan's DESIGN.md",
@@ -228,7 +257,9 @@ extension LogFormat {
     Key(["userId"], .userId), Key(["user_id"], .userId),
     Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
     Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
+    Key(["durationMs"], .duration, .milliseconds), Key(["latencyMs"], .duration, .milliseconds),
+    Key(["elapsedMs"], .duration, .milliseconds), Key(["responseTime"], .duration, .milliseconds),
     Key(["status"], .status), Key(["statusCode"], .status), Key(["status_code"], .status),
-    Key(["method"], .method), Key(["path"], .path),
+    Key(["method"], .method), Key(["path"], .path), Key(["url"], .path),
   ]
 }
