@@ -155,6 +155,23 @@ func readEvent(
     }
   }
 
+  /// A UTF-8 byte order mark before the object (Windows tools start files
+  /// with one) is ignored, as RFC 8259 allows and Foundation does; anywhere
+  /// else it is not JSON.
+  @Test func aByteOrderMarkBeforeTheObjectIsIgnored() {
+    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+    let object = Array("{\"level\":\"info\",\"service\":\"a\",\"duration_ms\":5}".utf8)
+    for line in [bom + object, bom + Array("  ".utf8) + object] {
+      checkAgainstReference(line)
+      var scanner = JSONScanner(table: FieldMap.standard.keyTable)
+      #expect(line.withUnsafeBytes { scanner.scan($0) } == .object)
+      #expect(scanner.has(.service) && scanner.has(.duration))
+    }
+    var scanner = JSONScanner(table: FieldMap.standard.keyTable)
+    #expect(([0x20] + bom + object).withUnsafeBytes { scanner.scan($0) } == .malformed(.notAnObject))
+    #expect((bom + bom + object).withUnsafeBytes { scanner.scan($0) } == .malformed(.notAnObject))
+  }
+
   @Test func agreesWithFoundationOnRandomLines() {
     var random = SplitMix64(seed: 2026)
     for _ in 0..<20000 {

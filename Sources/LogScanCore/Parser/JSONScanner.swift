@@ -123,7 +123,10 @@ package struct JSONScanner: ~Copyable {
     guard let raw = line.baseAddress, line.count > 0 else { return .blank }
     let p = raw.assumingMemoryBound(to: UInt8.self)
     let n = line.count
-    var i = skipWhitespace(p, n, 0)
+    // A UTF-8 byte order mark (Windows tools write one at the start of a
+    // file) is ignored, as RFC 8259 allows.
+    let start = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
+    var i = skipWhitespace(p, n, start)
     guard i < n else { return .blank }
     guard p[i] == UInt8(ascii: "{") else { return .malformed(.notAnObject) }
     i &+= 1
