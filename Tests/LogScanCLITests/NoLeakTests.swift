@@ -112,6 +112,24 @@ import Testing
     runs.append(("redact hash", ["redact", "--redact-mode", "hash", seeded.log], key))
     runs.append(("redact partial", ["redact", "--redact-mode", "partial", seeded.log], [:]))
     runs.append(("redact -o", ["redact", "-o", output, seeded.log], [:]))
+    // The same log in a container runtime's files: Docker's json-file
+    // lines (the application's line is read from inside) and CRI lines.
+    let lines = try String(contentsOfFile: seeded.log, encoding: .utf8).split(separator: "\n").map(String.init)
+    let docker = seeded.directory.appendingPathComponent("container-json.log").path
+    let cri = seeded.directory.appendingPathComponent("container-cri.log").path
+    try lines.map { line in
+      let value = String(decoding: try JSONSerialization.data(withJSONObject: [line + "\n"]), as: UTF8.self)
+      return #"{"log":"# + value.dropFirst().dropLast() + #","stream":"stdout","time":"2026-11-21T10:00:00Z"}"#
+    }.joined(separator: "\n").appending("\n").write(toFile: docker, atomically: true, encoding: .utf8)
+    try lines.map { "2026-11-21T10:00:00.000000000Z stderr F " + $0 }.joined(separator: "\n").appending("\n")
+      .write(toFile: cri, atomically: true, encoding: .utf8)
+    for wrapped in [docker, cri] {
+      runs.append(("summary, container lines", ["summary", "--top-errors", "1000", "--format", "json", wrapped], [:]))
+      runs.append(("audit, container lines", ["audit", wrapped], [:]))
+      runs.append(("trace, container lines", ["trace", "--failed", "--limit", "100", wrapped], [:]))
+      runs.append(("timeline, container lines", ["timeline", "--rules", rules, "--format", "markdown", wrapped], [:]))
+      runs.append(("redact, container lines", ["redact", wrapped], [:]))
+    }
     runs.append(("summary stdin", ["summary", "-"], [:]))
     runs.append(("trace stdin", ["trace", "--failed", "--format", "json", "-"], [:]))
     for (name, arguments, environment) in runs {

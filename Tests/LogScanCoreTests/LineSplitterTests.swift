@@ -8,8 +8,10 @@ func referenceLines(_ data: [UInt8]) -> [[UInt8]] {
   return pieces.map { $0.last == 0x0D ? Array($0.dropLast()) : $0 }
 }
 
-func split(_ data: [UInt8], chunkSize: Int, maxLineBytes: Int = 1 << 20) -> CollectingSink {
-  var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+func split(
+  _ data: [UInt8], chunkSize: Int, maxLineBytes: Int = 1 << 20, unwrapsContainerLines: Bool = false
+) -> CollectingSink {
+  var splitter = LineSplitter(maxLineBytes: maxLineBytes, unwrapsContainerLines: unwrapsContainerLines)
   var sink = CollectingSink()
   var offset = 0
   data.withUnsafeBytes { bytes in

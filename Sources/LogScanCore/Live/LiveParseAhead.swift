@@ -89,7 +89,7 @@ package final class LiveParseAhead {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
     defer { buffer.deallocate() }
     var sink = BatchingSink(formats: formats, spare: queue.firstFree(), handOff: queue.handOff)
-    var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+    var splitter = LineSplitter(maxLineBytes: maxLineBytes, unwrapsContainerLines: true)
     var failure: String?
     var lastData = monotonicSeconds()
     var partialPending = false

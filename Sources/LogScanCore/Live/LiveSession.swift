@@ -190,7 +190,7 @@ package final class LiveSession {
 /// A splitter in a box: splitters cannot be copied, arrays copy.
 private final class SplitterBox {
   var splitter: LineSplitter
-  init(maxLineBytes: Int) { splitter = LineSplitter(maxLineBytes: maxLineBytes) }
+  init(maxLineBytes: Int) { splitter = LineSplitter(maxLineBytes: maxLineBytes, unwrapsContainerLines: true) }
 }
 
 extension TimelineShard {

@@ -284,7 +284,7 @@ final class ParseAheadReader {
 
   init(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
-    decoding: ParseAheadDecoding = .adaptive, batches: Int = 3
+    decoding: ParseAheadDecoding = .adaptive, unwrapsContainerLines: Bool = false, batches: Int = 3
   ) {
     let queue = BatchQueue(batches: batches)
     let outcome = self.outcome
@@ -293,7 +293,8 @@ final class ParseAheadReader {
     thread = WorkerThread {
       Self.produce(
         source: transfer.value, formats: formats, maxLineBytes: maxLineBytes, chunkSize: chunkSize,
-        progress: progress, decoding: decoding, queue: queue, outcome: outcome)
+        progress: progress, decoding: decoding, unwrapsContainerLines: unwrapsContainerLines, queue: queue,
+        outcome: outcome)
     }
   }
 
@@ -307,12 +308,12 @@ final class ParseAheadReader {
 
   private static func produce(
     source: any ByteSource, formats: FormatCatalog, maxLineBytes: Int, chunkSize: Int, progress: ProgressCounter?,
-    decoding: ParseAheadDecoding, queue: BatchQueue, outcome: Outcome
+    decoding: ParseAheadDecoding, unwrapsContainerLines: Bool, queue: BatchQueue, outcome: Outcome
   ) {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
     defer { buffer.deallocate() }
     var sink = BatchingSink(formats: formats, spare: queue.firstFree(), decoding: decoding, handOff: queue.handOff)
-    var splitter = LineSplitter(maxLineBytes: maxLineBytes)
+    var splitter = LineSplitter(maxLineBytes: maxLineBytes, unwrapsContainerLines: unwrapsContainerLines)
     var failure: ReaderError?
     var reported: Int64 = 0
     do throws(ReaderError) {

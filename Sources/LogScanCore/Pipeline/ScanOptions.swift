@@ -6,6 +6,9 @@ package struct ScanOptions: Sendable {
   /// A longer line is counted as skipped and never buffered whole.
   package var maxLineBytes = 1 << 20
   package var chunkSize = 1 << 20
+  /// Reads the application's lines inside Docker json-file and CRI log
+  /// lines (see `ContainerLine`); off when lines are written back out.
+  package var unwrapsContainerLines = true
   /// Which thread decodes the values of a parse-ahead reader's lines
   /// (compressed files and streams): by default the one with time to spare.
   package var parseAheadDecoding = ParseAheadDecoding.adaptive

@@ -113,7 +113,8 @@ package enum ScanPipeline {
   private static func runUnit<Sink: ScanSink & ~Copyable>(
     _ unit: InputPlan.Unit, plan: InputPlan, options: ScanOptions, sink: inout Sink
   ) -> (lines: Int, format: InputFormat, error: ReaderError?) {
-    var splitter = LineSplitter(maxLineBytes: options.maxLineBytes)
+    var splitter = LineSplitter(
+      maxLineBytes: options.maxLineBytes, unwrapsContainerLines: options.unwrapsContainerLines)
     var format = plan.inputs[unit.input].format
     var failure: ReaderError?
     do throws(ReaderError) {
@@ -124,7 +125,8 @@ package enum ScanPipeline {
         let source = try openSource(unit, plan: plan, format: &format)
         let reader = ParseAheadReader(
           source: source, formats: formats, maxLineBytes: options.maxLineBytes, chunkSize: options.chunkSize,
-          progress: plan.inputs[unit.input].size == nil ? nil : options.progress, decoding: options.parseAheadDecoding)
+          progress: plan.inputs[unit.input].size == nil ? nil : options.progress, decoding: options.parseAheadDecoding,
+          unwrapsContainerLines: options.unwrapsContainerLines)
         do throws(ReaderError) {
           while let batch = try reader.nextBatch() { batch.deliver(into: &sink) }
         } catch {

@@ -29,10 +29,15 @@ package struct LineSplitter: ~Copyable {
   /// True while inside an overlong line, discarding up to the next `\n`.
   private var skipping = false
   package private(set) var lineCount = 0
+  /// Hands out the application's line of a container runtime's log line
+  /// (see `ContainerLine`) instead of the runtime's.
+  private let unwrapsContainerLines: Bool
+  private var unwrapped: [UInt8] = []
 
-  package init(maxLineBytes: Int) {
+  package init(maxLineBytes: Int, unwrapsContainerLines: Bool = false) {
     precondition(maxLineBytes > 0, "Invalid arguments: maxLineBytes must be positive")
     self.maxLineBytes = maxLineBytes
+    self.unwrapsContainerLines = unwrapsContainerLines
     carry = .allocate(byteCount: min(maxLineBytes, 1 << 16), alignment: 16)
   }
 
@@ -115,8 +120,12 @@ package struct LineSplitter: ~Copyable {
     _ start: UnsafeRawPointer, _ length: Int, into sink: inout Sink
   ) {
     lineCount += 1
-    let content = contentLength(start, length)
-    sink.line(UnsafeRawBufferPointer(start: start, count: content), number: lineCount)
+    let line = UnsafeRawBufferPointer(start: start, count: contentLength(start, length))
+    if unwrapsContainerLines, let inner = ContainerLine.unwrap(line, storage: &unwrapped) {
+      sink.line(inner, number: lineCount)
+    } else {
+      sink.line(line, number: lineCount)
+    }
   }
 
   private mutating func appendToCarry(_ start: UnsafeRawPointer, _ length: Int) {

@@ -234,6 +234,10 @@ package enum RedactScan {
     for (index, unit) in plan.units.enumerated() where plan.inputs[unit.input].error != nil {
       output.skip(index)
     }
+    // Lines are written back as they were read: a container runtime's line
+    // is redacted whole (its escaped application line is a string in it).
+    var options = options
+    options.unwrapsContainerLines = false
     let outcome = ScanPipeline.run(plan, options: options) {
       RedactSink(redactor: redactor, output: output, dropMalformed: dropMalformed)
     }

@@ -1,0 +1,84 @@
+/// The application's line inside a container runtime's log line, for the
+/// files runtimes write on the node:
+///
+/// - Docker's json-file driver (`/var/lib/docker/containers/*/*-json.log`):
+///   `{"log":"<the line, JSON-escaped, with its \n>","stream":"stdout","time":"..."}`
+///   (Go's encoding/json writes the keys in that order);
+/// - the CRI format of containerd and CRI-O (`/var/log/pods/...`, the files
+///   `/var/log/containers/*.log` link to):
+///   `2026-02-07T10:00:00.123456789Z stdout F <the line>`.
+///
+/// A runtime cuts lines over 16 KiB into several entries (Docker: no `\n` at
+/// the end of the value; CRI: tag `P`); each entry is read as a line of its
+/// own, so such a line's pieces count as malformed.
+enum ContainerLine {
+  /// The inner line of `line`, or nil when it is not a container runtime's
+  /// line. A Docker line's value is decoded into `storage` (valid until the
+  /// next call); a CRI line's is a slice of `line`.
+  @inline(__always)
+  static func unwrap(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
+    guard line.count > 8, let base = line.baseAddress else { return nil }
+    let first = base.load(as: UInt8.self)
+    if first == UInt8(ascii: "{") {
+      guard line.loadUnaligned(as: UInt64.self) == dockerPrefix else { return nil }
+      return unwrapDocker(line, storage: &storage)
+    }
+    if first &- UInt8(ascii: "0") < 10 { return unwrapCRI(line) }
+    return nil
+  }
+
+  /// `{"log":"` as a little-endian word.
+  private static let dockerPrefix = UInt64(
+    littleEndian: Array("{\"log\":\"".utf8).withUnsafeBytes {
+      $0.loadUnaligned(as: UInt64.self)
+    })
+  private static let streamKey = Array(",\"stream\":\"".utf8)
+
+  private static func unwrapDocker(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
+    // The value's closing quote: the first quote not escaped.
+    var i = 8
+    let n = line.count
+    while i < n {
+      let c = line[i]
+      if c == UInt8(ascii: "\"") { break }
+      i += c == UInt8(ascii: "\\") ? 2 : 1
+    }
+    guard i < n, has(streamKey, in: line, at: i + 1), line[n - 1] == UInt8(ascii: "}") else { return nil }
+    storage.removeAll(keepingCapacity: true)
+    appendDecodedJSONString(UnsafeRawBufferPointer(rebasing: line[8..<i]), to: &storage)
+    if storage.last == 0x0A { storage.removeLast() }
+    if storage.last == 0x0D { storage.removeLast() }
+    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
+  }
+
+  /// `<RFC 3339 time> <stdout|stderr> <F|P> ` then the line.
+  private static func unwrapCRI(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    let n = line.count
+    // The time: at least `YYYY-MM-DDTHH:MM:SSZ`, no spaces.
+    guard n > 20, line[4] == UInt8(ascii: "-"), line[7] == UInt8(ascii: "-"), line[10] == UInt8(ascii: "T")
+    else { return nil }
+    var i = 11
+    while i < n && i < 48 && line[i] != UInt8(ascii: " ") { i += 1 }
+    guard i < n, line[i] == UInt8(ascii: " ") else { return nil }
+    i += 1
+    for stream in [Self.stdout, Self.stderr] where n - i >= stream.count + 2 {
+      guard has(stream, in: line, at: i) else { continue }
+      let tag = i + stream.count
+      guard line[tag] == UInt8(ascii: "F") || line[tag] == UInt8(ascii: "P"), line[tag + 1] == UInt8(ascii: " ") else {
+        return nil
+      }
+      return UnsafeRawBufferPointer(rebasing: line[(tag + 2)...])
+    }
+    return nil
+  }
+
+  /// `line` holds `bytes` at `offset`.
+  private static func has(_ bytes: [UInt8], in line: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+    guard offset >= 0, line.count - offset >= bytes.count else { return false }
+    for k in bytes.indices where line[offset + k] != bytes[k] { return false }
+    return true
+  }
+
+  private static let stdout = Array("stdout ".utf8)
+  private static let stderr = Array("stderr ".utf8)
+}
