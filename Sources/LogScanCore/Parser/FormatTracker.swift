@@ -6,10 +6,12 @@ package struct FormatTracker {
   package let catalog: FormatCatalog
   /// The format the last line had; its table is the scanner's.
   private var current: Int
-  /// The last marker set classified, and its format (lines of one format
-  /// mostly have the same keys).
-  private var lastMarkers: UInt64 = .max
-  private var lastClassified = 0
+  /// Marker sets classified, and their formats: a direct-mapped cache
+  /// (a stream has a handful of key sets, alternating from line to line;
+  /// classifying goes through every format's markers).
+  private var cachedMarkers = [UInt64](repeating: .max, count: FormatTracker.cacheSize)
+  private var cachedFormats = [Int](repeating: 0, count: FormatTracker.cacheSize)
+  private static let cacheSize = 16
 
   package init(_ catalog: FormatCatalog) {
     self.catalog = catalog
@@ -26,12 +28,14 @@ package struct FormatTracker {
     var outcome = scanner.scan(bytes)
     guard outcome == .object else { return (outcome, current) }
     let markers = scanner.markers
-    if markers != lastMarkers {
-      lastMarkers = markers
-      lastClassified = catalog.classify(markers)
+    let slot = Int(truncatingIfNeeded: (markers &* 0x9E37_79B9_7F4A_7C15) >> 60)
+    if cachedMarkers[slot] != markers {
+      cachedMarkers[slot] = markers
+      cachedFormats[slot] = catalog.classify(markers)
     }
-    if lastClassified != current {
-      current = lastClassified
+    let classified = cachedFormats[slot]
+    if classified != current {
+      current = classified
       scanner.table = catalog.tables[current]
       outcome = scanner.scan(bytes)
     }

@@ -20,18 +20,16 @@ enum ContainerLine {
     guard line.count > 8, let base = line.baseAddress else { return nil }
     let first = base.load(as: UInt8.self)
     if first == UInt8(ascii: "{") {
-      guard line.loadUnaligned(as: UInt64.self) == dockerPrefix else { return nil }
+      guard UInt64(littleEndian: line.loadUnaligned(as: UInt64.self)) == dockerPrefix else { return nil }
       return unwrapDocker(line, storage: &storage)
     }
     if first &- UInt8(ascii: "0") < 10 { return unwrapCRI(line) }
     return nil
   }
 
-  /// `{"log":"` as a little-endian word.
-  private static let dockerPrefix = UInt64(
-    littleEndian: Array("{\"log\":\"".utf8).withUnsafeBytes {
-      $0.loadUnaligned(as: UInt64.self)
-    })
+  /// `{"log":"` as a little-endian word (a literal: a computed static
+  /// would cost a once-check per line).
+  private static let dockerPrefix: UInt64 = 0x223A_2267_6F6C_227B
   private static let streamKey = Array(",\"stream\":\"".utf8)
 
   private static func unwrapDocker(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
