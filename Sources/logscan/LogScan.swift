@@ -40,6 +40,7 @@ struct LogScan: ParsableCommand {
   /// argument-parser reports usage errors with status 64 (EX_USAGE);
   /// logscan's documented status for them is 2.
   static func main() {
+    MemoryPolicy.mapLargeBuffers()
     do {
       var command = try parseAsRoot(Self.routedArguments())
       try command.run()
