@@ -66,7 +66,7 @@ package struct ScopeStats: Sendable {
         for index in statusCounts.indices { statusCounts[index] += other.statusCounts[index] }
       }
     }
-    mergeLatency(other)
+    durations.merge(other.durations)
     minDuration = min(minDuration, other.minDuration)
     maxDuration = max(maxDuration, other.maxDuration)
     durationSum += other.durationSum
@@ -74,11 +74,6 @@ package struct ScopeStats: Sendable {
     lastTimestamp = max(lastTimestamp, other.lastTimestamp)
     perMinute.merge(other.perMinute)
     timedEvents += other.timedEvents
-  }
-
-  /// Adds the other scope's histogram only.
-  package mutating func mergeLatency(_ other: ScopeStats) {
-    durations.merge(other.durations)
   }
 }
 

@@ -73,8 +73,7 @@ enum ContainerLine {
   /// `line` holds `bytes` at `offset`.
   private static func has(_ bytes: [UInt8], in line: UnsafeRawBufferPointer, at offset: Int) -> Bool {
     guard offset >= 0, line.count - offset >= bytes.count else { return false }
-    for k in bytes.indices where line[offset + k] != bytes[k] { return false }
-    return true
+    return memoryEquals(line.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset, bytes, bytes.count)
   }
 
   private static let stdout = Array("stdout ".utf8)
