@@ -300,7 +300,9 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
       members.append("\"status\":\([200, 201, 404, 500, 503].randomElement(using: &random)!)")
       members.append("\"level\":\"\(["info", "warn", "error", "ERROR"].randomElement(using: &random)!)\"")
       if Bool.random(using: &random) {
-        members.append("\"path\":\"\(["/health", "/api/x", "/healthz", "/h"].randomElement(using: &random)!)\"")
+        members.append(
+          "\"path\":\"\(["/health", "/api/x", "/healthz", "/h", "/healthz/ready", "/api/orders/12345678/items"].randomElement(using: &random)!)\""
+        )
       }
       members.shuffle(using: &random)
       lines.append("{" + members.joined(separator: ",") + "}")
@@ -325,6 +327,10 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
         .all([.error(true), .prefix(service, ["ap\"i"])]),
       ]),
       .all([.prefix(action, ["s"]), .not(.prefix(action, ["sign"])), .equals(service, ["api", "payments"])]),
+      // Paths longer than every candidate are skipped unless a prefix test
+      // reads the same field.
+      .equals(path, ["/healthz", "/h"]),
+      .any([.equals(path, ["/health"]), .prefix(path, ["/healthz/"])]),
     ]
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

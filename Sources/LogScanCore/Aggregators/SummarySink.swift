@@ -35,7 +35,6 @@ package struct SummarySink: LineSink, ~Copyable {
   private let lateness: Int64
   private var ruleShard: RuleShard
   private var memo: TextMemo
-  private var rootCache = RootCache()
   /// The newest event time of the current unit, for lateness, and its
   /// oldest events that were not late (see `RuleShard.UnitEdge`).
   private var newestInUnit = Int64.min
@@ -317,7 +316,7 @@ package struct SummarySink: LineSink, ~Copyable {
     // Bit i: counter i matched; bit (counters + k): accumulator k's filter.
     let results: UInt64
     if program.cacheable {
-      results = rootCache.results(view, program, &memo)
+      results = memo.results(view, program)
     } else {
       var bits: UInt64 = 0
       for (bit, root) in program.roots.enumerated() where bit < 64 {
@@ -325,12 +324,14 @@ package struct SummarySink: LineSink, ~Copyable {
       }
       results = bits
     }
+    // Only the counters that matched are visited (most events match none).
     let counterCount = program.counters.count
-    var matches: UInt64 = 0
-    for index in 0..<counterCount {
+    let matches = counterCount >= 64 ? results : results & ((1 << UInt64(counterCount)) &- 1)
+    var pending = matches
+    while pending != 0 {
+      let index = pending.trailingZeroBitCount
+      pending &= pending &- 1
       let counter = program.counters[index]
-      guard results & (1 << UInt64(index)) != 0 else { continue }
-      matches |= 1 << UInt64(index)
       let value = counter.sumField.flatMap { view.number($0) }
       if let groupField = counter.groupField {
         view.withText(groupField) {
@@ -338,6 +339,18 @@ package struct SummarySink: LineSink, ~Copyable {
         }
       } else {
         ruleShard.counters[index].add(minute: minute, value: value, group: nil)
+      }
+    }
+    if counterCount > 64 {
+      // Predicates past the result word are evaluated one by one.
+      for index in 64..<counterCount where program.matches(program.counters[index].predicate, view, &memo) {
+        let counter = program.counters[index]
+        let value = counter.sumField.flatMap { view.number($0) }
+        if let groupField = counter.groupField {
+          view.withText(groupField) { ruleShard.counters[index].add(minute: minute, value: value, group: $0) }
+        } else {
+          ruleShard.counters[index].add(minute: minute, value: value, group: nil)
+        }
       }
     }
     guard let timestamp = event.timestamp else {
@@ -367,33 +380,49 @@ package struct SummarySink: LineSink, ~Copyable {
       (lastBucketStart, lastBucketEnd) = overflow || overflowEnd ? (.max, .min) : (start, end)
     }
     let bucket = lastBucket
-    for index in 0..<program.accumulators.count {
-      let code = program.accumulators[index]
-      let bit = counterCount + index
-      if code.filter >= 0 {
-        let passes =
-          bit < 64 ? results & (1 << UInt64(bit)) != 0 : program.matches(code.filter, view, &memo)
-        if !passes { continue }
+    // The accumulators whose filter passed (or that have none), as bits
+    // after the counters'; only those are visited.
+    let accumulatorCount = program.accumulators.count
+    var passed = counterCount >= 64 ? 0 : results >> UInt64(counterCount)
+    if counterCount + accumulatorCount > 64 {
+      for index in max(0, 64 - counterCount)..<accumulatorCount {
+        let filter = program.accumulators[index].filter
+        if filter < 0 || program.matches(filter, view, &memo) {
+          accumulate(index, view, program, service: service, route: route, bucket: bucket, matches: matches)
+        }
       }
-      let series: Int32
-      switch code.scope {
-      case 0:
-        series = ruleShard.tables[index].series(scopeIndex: 0) { [] }
-      case 1:
-        series = ruleShard.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
-      case 2:
-        guard let route else { continue }
-        series = ruleShard.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
-      default:
-        guard
-          let id = view.withText(
-            code.scopeField, { $0.map { ruleShard.tables[index].series(named: $0) } })
-        else { continue }
-        series = id
-      }
-      ruleShard.tables[index].add(
-        view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
     }
+    while passed != 0 {
+      let index = passed.trailingZeroBitCount
+      passed &= passed &- 1
+      accumulate(index, view, program, service: service, route: route, bucket: bucket, matches: matches)
+    }
+  }
+
+  /// Counts the event into accumulator `index`'s cell of its series.
+  @inline(__always)
+  private mutating func accumulate(
+    _ index: Int, _ view: EventView, _ program: RuleProgram, service: Int, route: Int?, bucket: Int64,
+    matches: UInt64
+  ) {
+    let code = program.accumulators[index]
+    let series: Int32
+    switch code.scope {
+    case 0:
+      series = ruleShard.tables[index].series(scopeIndex: 0) { [] }
+    case 1:
+      series = ruleShard.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
+    case 2:
+      guard let route else { return }
+      series = ruleShard.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
+    default:
+      guard let id = view.withText(code.scopeField, { $0.map { ruleShard.tables[index].series(named: $0) } }) else {
+        return
+      }
+      series = id
+    }
+    ruleShard.tables[index].add(
+      view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
   }
 
   /// The bytes of a string field: in place when it has no escapes, else

@@ -90,14 +90,17 @@ package final class RuleProgram: @unchecked Sendable {
   let memoSlot: [Int]
   let memoNodes: [[Int32]]
   let memoFields: [Field]
+  /// `memoFields`, read on the hot path.
+  let memoFieldList: UnsafeMutableBufferPointer<Field>
+  /// Per memo slot, the longest value any of its text tests can match,
+  /// or `Int.max` when one of them is a prefix test.
+  let memoLongest: UnsafeMutableBufferPointer<Int>
   /// The predicates evaluated per event: each counter's, then each
   /// accumulator's filter (-1 for none), as bits of one result word.
   let roots: [Int32]
   /// Every predicate depends only on the memo words of at most 3 fields and
   /// the error flag, so the results of all of them can be cached by those.
   package let cacheable: Bool
-
-  func memoField(_ slot: Int) -> Field { memoFields[slot] }
 
   package init(_ plan: RulePlan) {
     var nodes: [Node] = []
@@ -245,6 +248,15 @@ package final class RuleProgram: @unchecked Sendable {
       return UnsafeMutableBufferPointer(rebasing: result[0..<array.count])
     }
     self.masks = buffer(masks)
+    memoFieldList = buffer(memoFields)
+    memoLongest = buffer(
+      memoNodes.map { tests in
+        tests.map { test -> Int in
+          let node = nodes[Int(test)]
+          guard node.op == .equals else { return .max }
+          return strings[Int(node.first)..<Int(node.first + node.count)].map { Int($0.1) }.max() ?? 0
+        }.max() ?? 0
+      })
     self.nodes = buffer(nodes)
     self.children = buffer(children)
     self.strings = buffer(strings)
@@ -264,7 +276,8 @@ package final class RuleProgram: @unchecked Sendable {
       UnsafeMutableRawPointer(statuses.baseAddress), UnsafeMutableRawPointer(accumulators.baseAddress),
       UnsafeMutableRawPointer(accumulatorCounters.baseAddress), UnsafeMutableRawPointer(fields.baseAddress),
       UnsafeMutableRawPointer(thresholds.baseAddress), UnsafeMutableRawPointer(counters.baseAddress),
-      UnsafeMutableRawPointer(masks.baseAddress),
+      UnsafeMutableRawPointer(masks.baseAddress), UnsafeMutableRawPointer(memoFieldList.baseAddress),
+      UnsafeMutableRawPointer(memoLongest.baseAddress),
     ] {
       base?.deallocate()
     }
@@ -355,60 +368,23 @@ package final class RuleProgram: @unchecked Sendable {
   }
 }
 
-/// Per worker: the results of every predicate, by the memo words of the
-/// (at most 3) fields they read and the error flag (see `cacheable`): a
-/// direct-mapped table, so each event costs one lookup, not one walk per
-/// predicate.
-package struct RootCache {
-  struct Entry {
-    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    var error = false
-    var valid = false
-    var results: UInt64 = 0
-  }
-  static let size = 1024
-  private var entries = [Entry](repeating: Entry(), count: RootCache.size)
-
-  package init() {}
-
-  @inline(__always)
-  mutating func results(_ view: EventView, _ program: RuleProgram, _ memo: inout TextMemo) -> UInt64 {
-    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    let slots = program.memoFields.count
-    if slots > 0 { words.0 = memo.word(0, view, program) }
-    if slots > 1 { words.1 = memo.word(1, view, program) }
-    if slots > 2 { words.2 = memo.word(2, view, program) }
-    let mixed =
-      (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (words.2 &* 0x1656_67B1_9E37_79F9)
-      ^ (view.isError ? 0x27D4_EB2F_1656_67C5 : 0)
-    let index = Int(truncatingIfNeeded: mixed >> 54)
-    let entry = entries[index]
-    if entry.valid && entry.error == view.isError && entry.words == words { return entry.results }
-    var results: UInt64 = 0
-    for (bit, root) in program.roots.enumerated() where root < 0 || program.matches(root, view, &memo) {
-      results |= 1 << UInt64(bit)
-    }
-    entries[index] = Entry(words: words, error: view.isError, valid: true, results: results)
-    return results
-  }
-}
-
-/// Per worker: the text tests' results by field value. Streams repeat a few
-/// actions and services, so each event's tests are a table lookup per field
-/// instead of a comparison per candidate. Capped: a field with too many
-/// distinct values (paths) is compared directly once the table is full.
-package struct TextMemo {
+/// Per worker: what the rule predicates say of the current event.
+///
+/// Text tests are answered by field value: streams repeat a few actions and
+/// services, so each field's tests cost a table lookup, not a comparison
+/// per candidate. A value of at most 16 bytes is its own key (two words and
+/// its length) in a direct-mapped table per field; longer values (paths) go
+/// through an interner until it holds `maxValues`, then are compared
+/// directly.
+///
+/// When the program is `cacheable`, the results of all predicates are kept
+/// too, by the (at most 3) fields' words and the error flag: each event
+/// costs one lookup, not one walk per predicate. The tables are raw memory
+/// of this worker's: no reference counting or uniqueness checks per event.
+package struct TextMemo: ~Copyable {
   static let maxValues = 4096
-  private var values: [Interner]
-  private var words: [[UInt64]]
-  /// Values of at most 16 bytes, by their bytes as two words: a
-  /// direct-mapped table per slot, `shortSize` entries (no hashing of byte
-  /// arrays; a collision only costs a recomputation).
-  private var short: [ShortEntry]
   static let shortSize = 256
-  /// The current event's word per slot, valid when its bit in `known` is set.
-  private var current: [UInt64]
-  private var known: UInt64 = 0
+  static let resultSize = 1024
 
   struct ShortEntry {
     var low: UInt64 = 0
@@ -418,57 +394,140 @@ package struct TextMemo {
     var word: UInt64 = 0
   }
 
+  struct ResultEntry {
+    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    var error = false
+    var valid = false
+    var results: UInt64 = 0
+  }
+
+  private let slots: Int
+  /// `shortSize` entries per slot.
+  private let short: UnsafeMutablePointer<ShortEntry>
+  private let resultTable: UnsafeMutablePointer<ResultEntry>
+  /// The current event's word per slot, valid when its bit in `known` is set.
+  private let current: UnsafeMutablePointer<UInt64>
+  private var known: UInt64 = 0
+  private var long: [Interner]
+  private var longWords: [[UInt64]]
+
   package init(slots: Int) {
-    values = Array(repeating: Interner(), count: slots)
-    words = Array(repeating: [], count: slots)
-    short = Array(repeating: ShortEntry(), count: slots * Self.shortSize)
-    current = Array(repeating: 0, count: slots)
+    self.slots = slots
+    short = .allocate(capacity: max(1, slots * Self.shortSize))
+    short.initialize(repeating: ShortEntry(), count: max(1, slots * Self.shortSize))
+    resultTable = .allocate(capacity: Self.resultSize)
+    resultTable.initialize(repeating: ResultEntry(), count: Self.resultSize)
+    current = .allocate(capacity: max(1, slots))
+    current.initialize(repeating: 0, count: max(1, slots))
+    long = Array(repeating: Interner(), count: slots)
+    longWords = Array(repeating: [], count: slots)
+  }
+
+  deinit {
+    short.deallocate()
+    resultTable.deallocate()
+    current.deallocate()
   }
 
   /// Forgets the previous event.
   @inline(__always)
   mutating func next() { known = 0 }
 
-  /// A value of at most 16 bytes as (first 8, last 8) bytes, zero-padded:
-  /// with the length, that is the whole value.
+  /// The results of every root of `program` (bit i: root i matched),
+  /// for a `cacheable` program.
   @inline(__always)
-  static func shortKey(_ value: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
-    let n = value.count
-    if n >= 8 {
-      return (value.loadUnaligned(as: UInt64.self), value.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+  mutating func results(_ view: EventView, _ program: RuleProgram) -> UInt64 {
+    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    if slots > 0 { words.0 = word(0, view, program) }
+    if slots > 1 { words.1 = word(1, view, program) }
+    if slots > 2 { words.2 = word(2, view, program) }
+    let mixed =
+      (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (words.2 &* 0x1656_67B1_9E37_79F9)
+      ^ (view.isError ? 0x27D4_EB2F_1656_67C5 : 0)
+    let entry = resultTable + Int(truncatingIfNeeded: mixed >> 54)
+    if entry.pointee.valid && entry.pointee.error == view.isError && entry.pointee.words == words {
+      return entry.pointee.results
     }
-    var low: UInt64 = 0
-    for i in 0..<n { low |= UInt64(value[i]) << (8 &* UInt64(i)) }
-    return (low, 0)
+    let results = evaluateRoots(view, program)
+    entry.pointee = ResultEntry(words: words, error: view.isError, valid: true, results: results)
+    return results
+  }
+
+  @inline(never)
+  private mutating func evaluateRoots(_ view: EventView, _ program: RuleProgram) -> UInt64 {
+    var results: UInt64 = 0
+    for (bit, root) in program.roots.enumerated() where root < 0 || program.matches(root, view, &self) {
+      results |= 1 << UInt64(bit)
+    }
+    return results
+  }
+
+  /// The results of every text test of memo slot `slot` on this event's
+  /// value of its field, as bits.
+  @inline(__always)
+  mutating func word(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
+    let bit: UInt64 = 1 << UInt64(slot)
+    if known & bit != 0 { return current[slot] }
+    let word = lookUp(slot, view, program)
+    current[slot] = word
+    known |= bit
+    return word
   }
 
   @inline(__always)
-  mutating func word(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
-    if slot < 64 && known & (1 << UInt64(slot)) != 0 { return current[slot] }
-    let word = view.withText(program.memoField(slot)) { value -> UInt64 in
+  private mutating func lookUp(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
+    guard let capture = view.capture(program.memoFieldList[slot]) else { return 0 }
+    switch capture.kind {
+    case .string where !capture.escaped, .number, .bool: break
+    case .string: return slowWord(slot, view, program)
+    case .null, .container: return 0
+    }
+    let count = Int(capture.end &- capture.start)
+    // Longer than every value the tests compare with (paths against
+    // `path in [/health, ...]`): no test can match.
+    if count > program.memoLongest[slot] { return 0 }
+    guard count <= 16 else { return slowWord(slot, view, program) }
+    let value = view.line.baseAddress! + Int(capture.start)
+    let (low, high) = Self.shortKey(value, count)
+    let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+    let entry = short + (slot &* Self.shortSize &+ Int(truncatingIfNeeded: mixed >> 56))
+    if entry.pointee.length == count &+ 1 && entry.pointee.low == low && entry.pointee.high == high {
+      return entry.pointee.word
+    }
+    let word = program.textWord(slot: slot, UnsafeRawBufferPointer(start: value, count: count))
+    entry.pointee = ShortEntry(low: low, high: high, length: count &+ 1, word: word)
+    return word
+  }
+
+  /// A value of at most 16 bytes as two words, zero-padded: with its
+  /// length, that is the whole value (the two loads overlap when it is
+  /// shorter than their sum).
+  @inline(__always)
+  static func shortKey(_ value: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+    if count >= 8 {
+      return (value.loadUnaligned(as: UInt64.self), value.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+    }
+    if count >= 4 {
+      let low = UInt64(value.loadUnaligned(as: UInt32.self))
+      return (low | UInt64(value.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32, 0)
+    }
+    var low: UInt64 = 0
+    for i in 0..<count { low |= UInt64(value.load(fromByteOffset: i, as: UInt8.self)) << (8 &* UInt64(i)) }
+    return (low, 0)
+  }
+
+  /// A value with escapes or of more than 16 bytes.
+  @inline(never)
+  private mutating func slowWord(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
+    view.withText(program.memoFieldList[slot]) { value -> UInt64 in
       guard let value else { return 0 }
-      if value.count <= 16 {
-        let (low, high) = Self.shortKey(value)
-        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(value.count)
-        let index = slot &* Self.shortSize &+ Int(truncatingIfNeeded: mixed >> 56)
-        let entry = short[index]
-        if entry.length == value.count + 1 && entry.low == low && entry.high == high { return entry.word }
-        let word = program.textWord(slot: slot, value)
-        short[index] = ShortEntry(low: low, high: high, length: value.count + 1, word: word)
-        return word
-      }
       // A full table (a field of many values, such as paths): compare directly.
-      if values[slot].count >= Self.maxValues { return program.textWord(slot: slot, value) }
-      if let id = values[slot].find(value) { return words[slot][id] }
+      if long[slot].count >= Self.maxValues { return program.textWord(slot: slot, value) }
+      if let id = long[slot].find(value) { return longWords[slot][id] }
       let word = program.textWord(slot: slot, value)
-      _ = values[slot].intern(value)
-      words[slot].append(word)
+      _ = long[slot].intern(value)
+      longWords[slot].append(word)
       return word
     }
-    if slot < 64 {
-      current[slot] = word
-      known |= 1 << UInt64(slot)
-    }
-    return word
   }
 }

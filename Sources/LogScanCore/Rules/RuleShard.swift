@@ -187,44 +187,56 @@ package struct SeriesTable: Sendable {
       dropped &+= 1
       return
     }
-    let slotCount = Int(code.slotCount)
-    let base = cell &* slotCount
-    values.withUnsafeMutableBufferPointer { slots in
+    let base = cell &* Int(code.slotCount)
+    let isError = view.isError
+    // One borrow of `values` for the whole row: each
+    // `withUnsafeMutableBufferPointer` checks that the array is unique.
+    let sketched = values.withUnsafeMutableBufferPointer { slots -> Bool in
       let row = slots.baseAddress! + base
       row[0] += 1
-      if view.isError { row[1] += 1 }
+      if isError { row[1] += 1 }
       var position = 0
       while position < Int(code.counterCount) {
-        let counter = program.accumulatorCounters[Int(code.counterFirst) + position]
-        if counterMatches & (1 << UInt64(counter)) != 0 { row[2 + position] += 1 }
-        position += 1
+        let counter = program.accumulatorCounters[Int(code.counterFirst) &+ position]
+        if counterMatches & (1 << UInt64(counter)) != 0 { row[2 &+ position] += 1 }
+        position &+= 1
       }
-    }
-    var index = Int(code.fieldFirst)
-    while index < Int(code.fieldFirst + code.fieldCount) {
-      let field = program.fields[index]
-      index += 1
-      guard let value = view.number(field.field) else { continue }
-      values.withUnsafeMutableBufferPointer { slots in
-        let row = slots.baseAddress! + base
+      var sketched = false
+      var index = Int(code.fieldFirst)
+      let end = Int(code.fieldFirst &+ code.fieldCount)
+      while index < end {
+        let field = program.fields[index]
+        index &+= 1
+        guard let value = view.number(field.field) else { continue }
         let at = row + Int(field.base)
         at[0] += 1
         at[1] += value
         if value > at[2] { at[2] = value }
         if value < at[3] { at[3] = value }
         var t = Int(field.thresholdFirst)
-        while t < Int(field.thresholdFirst + field.thresholdCount) {
+        let last = Int(field.thresholdFirst &+ field.thresholdCount)
+        while t < last {
           let threshold = program.thresholds[t]
           if value <= threshold.value {
             row[Int(threshold.slot)] += 1
-            if value < threshold.value { row[Int(threshold.slot) + 1] += 1 }
+            if value < threshold.value { row[Int(threshold.slot) &+ 1] += 1 }
           }
-          t += 1
+          t &+= 1
         }
+        if field.sketch >= 0 { sketched = true }
       }
-      // Outside the closure: mutating `sketches` inside it (while `values`
-      // was borrowed) copied the whole sketch array on every event.
-      if field.sketch >= 0 { sketches[cell &* Int(code.sketchCount) &+ Int(field.sketch)].add(value) }
+      return sketched
+    }
+    // Outside the closure: mutating `sketches` inside it (while `values`
+    // was borrowed) copied the whole sketch array on every event.
+    if sketched {
+      var index = Int(code.fieldFirst)
+      while index < Int(code.fieldFirst &+ code.fieldCount) {
+        let field = program.fields[index]
+        index &+= 1
+        guard field.sketch >= 0, let value = view.number(field.field) else { continue }
+        sketches[cell &* Int(code.sketchCount) &+ Int(field.sketch)].add(value)
+      }
     }
     if code.trail, let timestamp = view.event.timestamp {
       trails[cell].add(timestamp, isError: view.isError)
