@@ -276,6 +276,25 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
     }
   }
 
+  /// Predicate results are kept as bits of one word: counters and
+  /// filters past the 64th are evaluated one by one, and still count.
+  @Test func moreThanSixtyFourCountersAllCount() throws {
+    let action = FieldRef(.action, name: "action")
+    let counters = (0..<70).map { Counter(name: "c\($0)", predicate: .equals(action, ["a\($0)"])) }
+    var lines: [String] = []
+    for index in 0..<70 {
+      for _ in 0...(index % 3) {
+        lines.append(#"{"timestamp":"2026-02-07T10:00:00Z","service":"api","action":"a\#(index)"}"#)
+      }
+    }
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let result = summarize([file]) { $0.rules = RulePlan(rules: [], counters: counters) }
+    let shard = try #require(result.shard.rules)
+    #expect((0..<70).map { shard.counters[$0].total.count } == (0..<70).map { $0 % 3 + 1 })
+  }
+
   @Test func countersMatchTheReference() throws {
     var random = SystemRandomNumberGenerator()
     let actions = [
