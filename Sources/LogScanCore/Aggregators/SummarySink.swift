@@ -421,8 +421,13 @@ package struct SummarySink: LineSink, ~Copyable {
       }
       series = id
     }
-    ruleShard.tables[index].add(
-      view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
+    if code.countsOnly {
+      ruleShard.tables[index].count(
+        series: series, bucket: bucket, isError: view.isError, slotCount: Int(code.slotCount))
+    } else {
+      ruleShard.tables[index].add(
+        view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
+    }
   }
 
   /// The bytes of a string field: in place when it has no escapes, else

@@ -58,6 +58,8 @@ package final class RuleProgram: @unchecked Sendable {
     var counterCount: Int32
     var fieldFirst: Int32
     var fieldCount: Int32
+    /// Keeps only the event and error counts.
+    var countsOnly: Bool { counterCount == 0 && fieldCount == 0 && !trail }
   }
 
   struct Threshold {

@@ -176,6 +176,21 @@ package struct SeriesTable: Sendable {
     return 0
   }
 
+  /// Counts one event into its cell when the accumulator keeps only the
+  /// event and error counts (a rate over all events).
+  @inline(__always)
+  mutating func count(series: Int32, bucket: Int64, isError: Bool, slotCount: Int) {
+    guard let cell = cell(series: series, bucket: bucket) else {
+      dropped &+= 1
+      return
+    }
+    values.withUnsafeMutableBufferPointer { slots in
+      let row = slots.baseAddress! + cell &* slotCount
+      row[0] += 1
+      if isError { row[1] += 1 }
+    }
+  }
+
   /// Counts one event into its cell (`code` is this table's accumulator
   /// in `program`).
   @inline(__always)
