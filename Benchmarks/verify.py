@@ -225,6 +225,8 @@ def is_identifier(seg):
     n = len(seg)
     if n == 0:
         return False
+    if b"@" in seg:
+        return True  # an email address or user@host, whatever else it holds
     digits = hexes = 0
     underscore = -1
     for i, c in enumerate(seg):
@@ -238,8 +240,6 @@ def is_identifier(seg):
         elif ch in "_-":
             if ch == "_" and underscore < 0:
                 underscore = i
-        elif ch == "@":
-            return True
         else:
             return False
     if digits == n:

@@ -35,6 +35,8 @@ func template(_ message: String) -> String {
     ("GET", "https://example.com:8443/api/orders/12?x=1", "GET /api/orders/:id"),
     ("GET", "", "GET /"),
     ("GET", "/api/users/bob@example.com/orders", "GET /api/users/:id/orders"),
+    ("GET", "/api/users/first.last@example.com/orders", "GET /api/users/:id/orders"),
+    ("GET", "/static/v1.2/app.js", "GET /static/v1.2/app.js"),
   ])
   func foldsIdSegments(method: String, path: String, expected: String) {
     #expect(route(method, path) == expected)
@@ -146,7 +148,10 @@ func template(_ message: String) -> String {
     let joined = Array((method + " ").utf8) + Array(segments.joined(separator: [UInt8(ascii: "/")]))
     return String(decoding: joined.prefix(RouteFolder.maxLength), as: UTF8.self)
   }
-  let pieces = ["/", "/", "/", "?", "#", "api", "42", "req_8f2c9a", "x", "", "9f86d081884c7d65", "a@b", "://", "h:"]
+  let pieces = [
+    "/", "/", "/", "?", "#", "api", "42", "req_8f2c9a", "x", "", "9f86d081884c7d65", "a@b", "://", "h:", ".", "-", "_",
+    "@", "%41", "3f2a9c1e-8b7d-4e6f-a1b2-c3d4e5f6a7b8", "aGVsbG8td29ybGQtMTIzNDU2Nzg5",
+  ]
   var random = SplitMix64(seed: 5)
   for _ in 0..<20000 {
     var path = random.next() % 8 == 0 ? "https://host:1" : ""

@@ -63,13 +63,25 @@ package enum RouteFolder {
     var i = start
     while !out.isFull {
       let segmentStart = i
+      // The segment's end and its classes of bytes, in the same pass (see
+      // `isIdentifier`, which this agrees with).
+      var shape = SegmentShape()
       while i < n {
         let c = p[i]
-        if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") { break }
+        if c &- UInt8(ascii: "0") < 10 {
+          shape.digits &+= 1
+          shape.hex &+= 1
+        } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
+          if (c | 0x20) &- UInt8(ascii: "a") < 6 { shape.hex &+= 1 }
+        } else if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") {
+          break
+        } else {
+          shape.add(c, at: i &- segmentStart)
+        }
         i &+= 1
       }
       let segment = UnsafeRawBufferPointer(start: p + segmentStart, count: i &- segmentStart)
-      if isIdentifier(segment) {
+      if shape.isIdentifier(segment) {
         out.put(UInt8(ascii: ":"))
         out.put(UInt8(ascii: "i"))
         out.put(UInt8(ascii: "d"))
@@ -127,22 +139,38 @@ package enum RouteFolder {
   /// True for a path segment that names one object rather than a resource.
   @inline(__always)
   package static func isIdentifier(_ segment: UnsafeRawBufferPointer) -> Bool {
-    let n = segment.count
-    guard n > 0, let base = segment.baseAddress else { return false }
+    guard let base = segment.baseAddress else { return false }
     let p = base.assumingMemoryBound(to: UInt8.self)
-    // Most segments are words: a letter first and no digit at all.
+    var shape = SegmentShape()
+    for i in 0..<segment.count {
+      let c = p[i]
+      if c &- UInt8(ascii: "0") < 10 {
+        shape.digits &+= 1
+        shape.hex &+= 1
+      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
+        if (c | 0x20) &- UInt8(ascii: "a") < 6 { shape.hex &+= 1 }
+      } else {
+        shape.add(c, at: i)
+      }
+    }
+    return shape.isIdentifier(segment)
+  }
+
+  /// What an id test needs to know of a segment's bytes, gathered byte by
+  /// byte (digits and letters by the caller, the rest through `add`).
+  struct SegmentShape {
     var digits = 0
     var hex = 0
     var underscoreAt = -1
     var digitBeforeUnderscore = false
-    for i in 0..<n {
-      let c = p[i]
-      if c &- UInt8(ascii: "0") < 10 {
-        digits &+= 1
-        hex &+= 1
-      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
-        if (c | 0x20) &- UInt8(ascii: "a") < 6 { hex &+= 1 }
-      } else if c == UInt8(ascii: "_") {
+    /// An `@` anywhere: an email address or user@host.
+    var email = false
+    /// A byte that is not a letter, digit, `_`, `-` or `@`.
+    var other = false
+
+    @inline(__always)
+    mutating func add(_ c: UInt8, at i: Int) {
+      if c == UInt8(ascii: "_") {
         if underscoreAt < 0 {
           underscoreAt = i
           digitBeforeUnderscore = digits > 0
@@ -150,17 +178,23 @@ package enum RouteFolder {
       } else if c == UInt8(ascii: "@") {
         // An email address (or user@host) in a path names one person:
         // folded, so that it never reaches a report.
-        return true
+        email = true
       } else if c != UInt8(ascii: "-") {
-        return false
+        other = true
       }
     }
-    if digits == 0 { return false }
-    if digits == n { return true }
-    if n == 36 && isUUID(segment) { return true }
-    if hex == n && n >= 8 { return true }
-    if underscoreAt > 0 && n &- underscoreAt &- 1 >= 4 && !digitBeforeUnderscore { return true }
-    return n >= 20
+
+    @inline(__always)
+    func isIdentifier(_ segment: UnsafeRawBufferPointer) -> Bool {
+      if email { return true }
+      let n = segment.count
+      if other || digits == 0 { return false }
+      if digits == n { return true }
+      if n == 36 && isUUID(segment) { return true }
+      if hex == n && n >= 8 { return true }
+      if underscoreAt > 0 && n &- underscoreAt &- 1 >= 4 && !digitBeforeUnderscore { return true }
+      return n >= 20
+    }
   }
 
   private static func isUUID(_ s: UnsafeRawBufferPointer) -> Bool {
