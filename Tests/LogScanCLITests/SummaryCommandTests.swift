@@ -35,6 +35,41 @@ import Testing
     }
   }
 
+  /// Names that differ only in what redaction hides (two hosts' IPs in a
+  /// service name, two JWTs or dotted email addresses in a path) are shown
+  /// once, with the events of both: before, the JSON had the same key twice
+  /// and the Prometheus output the same series twice.
+  @Test func namesThatDifferOnlyInRedactedPartsAreOneScope() throws {
+    func line(_ service: String, _ path: String) -> String {
+      #"{"timestamp":"2026-01-01T00:00:00Z","level":"info","service":"\#(service)","method":"GET","path":"\#(path)","status":200,"duration_ms":5}"#
+    }
+    let lines = [
+      line(
+        "worker@10.0.0.1",
+        "/reset/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THs"),
+      line(
+        "worker@10.0.0.2",
+        "/reset/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI5ODc2NTQzMjEwIn0.abcdefNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP"),
+      line("api", "/api/users/first.last@example.com/orders"),
+      line("api", "/api/users/jane.doe@example.com/orders"),
+    ]
+    let input = Data((lines.joined(separator: "\n") + "\n").utf8)
+    let json = try run(["summary", "--format", "json", "-"], stdin: input)
+    #expect(json.status == 0)
+    let services = #/"worker@[^"]*": \{/#
+    #expect(json.stdout.matches(of: services).count == 1)
+    #expect(json.stdout.matches(of: #/"GET /reset/[^"]*": \{/#).count == 1)
+    #expect(json.stdout.matches(of: #/"GET /api/users/[^"]*": \{/#).count == 1)
+    #expect(json.stdout.contains(#""GET /api/users/:id/orders""#))
+    let parsed = try #require(JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any])
+    let byService = try #require(parsed["services"] as? [String: [String: Any]])
+    #expect(byService.values.map { $0["events"] as? Int ?? 0 }.reduce(0, +) == 4)
+    let byRoute = try #require(parsed["routes"] as? [String: [String: Any]])
+    #expect(byRoute.values.map { $0["events"] as? Int ?? 0 }.sorted() == [2, 2])
+    let prometheus = try run(["summary", "--format", "prometheus", "-"], stdin: input)
+    #expect(PrometheusTests.problems(prometheus.stdout) == [])
+  }
+
   /// Bare `logscan` reading a pipe is `logscan watch`: NDJSON lines as it
   /// goes, then the summary; `logscan summary -` is the summary alone.
   @Test func standardInputIsTheDefaultAndMayBeCompressed() throws {

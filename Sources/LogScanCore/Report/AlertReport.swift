@@ -124,10 +124,23 @@ package struct AlertReport: Sendable {
       let minutes = table.allMinutes().sorted { $0.key < $1.key }
       var hours: [Int64: Int] = [:]
       for (minute, figures) in minutes { hours[floorDiv(minute, 60), default: 0] += figures.count }
-      var groups: [(String, Int, Double?)] = []
+      // Groups are merged under their shown names (values that differ only
+      // in what is redacted are one group, as scopes are).
+      var names: [String] = []
+      var figuresByName: [String: (count: Int, sum: Double)] = [:]
       for id in 0..<table.groups.count {
+        let name = filter.filter(table.groups.string(id))
         let figures = table.groupFigures[id]
-        groups.append((filter.filter(table.groups.string(id)), figures.count, counter.sum == nil ? nil : figures.sum))
+        if let seen = figuresByName[name] {
+          figuresByName[name] = (seen.count + figures.count, seen.sum + figures.sum)
+        } else {
+          names.append(name)
+          figuresByName[name] = (figures.count, figures.sum)
+        }
+      }
+      var groups: [(String, Int, Double?)] = names.map { name in
+        let figures = figuresByName[name]!
+        return (name, figures.count, counter.sum == nil ? nil : figures.sum)
       }
       groups.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
       counters.append(

@@ -85,9 +85,9 @@ package struct RequestsReport: Sendable {
     uncorrelated = stats.uncorrelated
     idleSeconds = Double(settings.idle) / 1e9
     latency = SummaryReport.scope(name: "requests", stats.latency).latency
-    entryRoutes = (0..<stats.entryRoutes.count).map { id in
-      SummaryReport.scope(name: filter.filter(stats.entryRoutes.name(id)), stats.entryRoutes.stats[id])
-    }.sorted { $0.events != $1.events ? $0.events > $1.events : $0.name < $1.name }
+    entryRoutes = SummaryReport.scopes(stats.entryRoutes, filter: filter).sorted {
+      $0.events != $1.events ? $0.events > $1.events : $0.name < $1.name
+    }
     eventsPerRequest = Self.distribution(stats.eventsPerRequest, max: stats.maxEvents)
     servicesPerRequest = Self.distribution(stats.servicesPerRequest, max: nil)
     serviceCounts = stats.servicesPerRequest.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }

@@ -39,12 +39,8 @@ extension SummaryReport {
 
     overall = Self.scope(name: "overall", overallStats)
 
-    services = (0..<shard.services.count).map { id in
-      Self.scope(name: filter.filter(shard.services.name(id)), shard.services.stats[id])
-    }.sorted(by: Self.byEventsThenName)
-    routes = (0..<shard.routes.count).map { id in
-      Self.scope(name: filter.filter(shard.routes.name(id)), shard.routes.stats[id], buckets: durationBuckets)
-    }.sorted(by: Self.byEventsThenName)
+    services = Self.scopes(shard.services, filter: filter).sorted(by: Self.byEventsThenName)
+    routes = Self.scopes(shard.routes, filter: filter, buckets: durationBuckets).sorted(by: Self.byEventsThenName)
 
     let templates = shard.templates
     var ranked: [(name: String, entry: TemplateTable.Entry)] = []
@@ -127,6 +123,25 @@ extension SummaryReport {
 
   /// `buckets`: also the cumulative duration buckets (for the Prometheus
   /// exposition; they take a pass over the histogram).
+  /// The scopes of a table under the names the report shows: names that
+  /// differ only in what `filter` redacts (two email addresses in a path,
+  /// two IP addresses in a service name) are one scope, so that no report
+  /// lists a name twice (in JSON, a key twice).
+  static func scopes(_ table: ScopeTable, filter: any TextFilter, buckets: Bool = false) -> [Scope] {
+    var names: [String] = []
+    var merged: [String: ScopeStats] = [:]
+    for id in 0..<table.count {
+      let name = filter.filter(table.name(id))
+      if merged[name] == nil {
+        names.append(name)
+        merged[name] = table.stats[id]
+      } else {
+        merged[name]!.merge(table.stats[id])
+      }
+    }
+    return names.map { scope(name: $0, merged[$0]!, buckets: buckets) }
+  }
+
   static func scope(name: String, _ stats: ScopeStats, buckets: Bool = false) -> Scope {
     var latency: Latency?
     if let histogram = stats.latency, histogram.totalCount > 0 {
