@@ -2,8 +2,9 @@
 package enum Timestamp {
   /// Reads RFC 3339 / ISO 8601 date-times: `2026-02-07T10:30:00.123456789Z`,
   /// a space instead of `T`, any number of fraction digits (beyond 9 are
-  /// truncated), `Z` or a `±HH:MM` / `±HHMM` / `±HH` offset. A missing offset
-  /// is read as UTC.
+  /// truncated), `Z` or a `±HH:MM` / `±HHMM` / `±HH` offset (after a space,
+  /// too), then optionally a zone name (see `zoneName`). A missing offset is
+  /// read as UTC.
   package static func parseRFC3339(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
     var cache = DateCache()
     return parseRFC3339(p, n, cache: &cache)
@@ -66,7 +67,13 @@ package enum Timestamp {
       guard i > fractionStart else { return nil }
     }
     var offsetSeconds = 0
+    // Go's time.String() puts a space before the offset.
+    if i &+ 1 < n && p[i] == UInt8(ascii: " ") && (p[i &+ 1] == UInt8(ascii: "+") || p[i &+ 1] == UInt8(ascii: "-")) {
+      i &+= 1
+    }
+    var zoned = false
     if i < n {
+      zoned = true
       let c = p[i]
       if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
         i += 1
@@ -84,9 +91,11 @@ package enum Timestamp {
         }
         guard om <= 59 else { return nil }
         offsetSeconds = (oh * 3600 + om * 60) * (c == UInt8(ascii: "-") ? -1 : 1)
+      } else {
+        zoned = false
       }
     }
-    guard i == n else { return nil }
+    guard i == n || zoneName(p, from: i, to: n, afterOffset: zoned) else { return nil }
     let seconds =
       Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetSeconds)
@@ -95,6 +104,25 @@ package enum Timestamp {
     guard !overflow else { return nil }
     let (total, overflowAgain) = nanos.addingReportingOverflow(fraction)
     return overflowAgain ? nil : total
+  }
+
+  /// Whether `p[start..<end]`, after the time, only names its zone: a zone
+  /// id in brackets after `Z` or an offset (Java's `ZonedDateTime`:
+  /// `...+01:00[Europe/Paris]`), an abbreviation after a space following an
+  /// offset (Go's `time.String()`: `... +0100 CET`), or ` UTC` / ` GMT`
+  /// after a time without an offset. The offset, when there is one, decides.
+  private static func zoneName(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, afterOffset: Bool) -> Bool {
+    let count = end &- start
+    if afterOffset && count >= 3 && p[start] == UInt8(ascii: "[") && p[end &- 1] == UInt8(ascii: "]") {
+      for k in (start &+ 1)..<(end &- 1) where p[k] <= 0x20 || p[k] == UInt8(ascii: "]") { return false }
+      return true
+    }
+    guard count >= 2 && count <= 7 && p[start] == UInt8(ascii: " ") else { return false }
+    for k in (start &+ 1)..<end where (p[k] | 0x20) &- UInt8(ascii: "a") >= 26 { return false }
+    if afterOffset { return true }
+    let name =
+      (Int(p[start &+ 1] | 0x20) << 16) | (Int(p[start &+ 2] | 0x20) << 8) | Int(p[min(start &+ 3, end &- 1)] | 0x20)
+    return count == 4 && (name == 0x75_74_63 || name == 0x67_6D_74)  // "utc", "gmt"
   }
 
   /// Reads the Common Log Format time nginx and Apache write for
