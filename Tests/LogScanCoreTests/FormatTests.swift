@@ -111,6 +111,15 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "tracing": { o in
+    // tower-http's latency is Display text: "<n> ms".
+    let latency = (value(o, "fields", "latency") as? String).flatMap { text in
+      text.hasSuffix(" ms") ? Double(text.dropLast(3)) : nil
+    }
+    return ReferenceEvent(
+      durationMs: latency, status: number(value(o, "fields", "status")).map { Int($0) },
+      isErrorLevel: o["level"] as? String == "ERROR", service: nil)
+  },
   "lograge": { o in
     ReferenceEvent(
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) }, isErrorLevel: false,
@@ -138,7 +147,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 @Suite struct FormatTests {
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical"]

@@ -266,6 +266,8 @@ func readEvent(
 
   @Test(arguments: [
     (#"{"duration_ms":"fast"}"#, MalformedReason.wrongType),
+    (#"{"duration_ms":"12  ms"}"#, .wrongType),
+    (#"{"duration_ms":" ms"}"#, .wrongType),
     (#"{"duration_ms":{"v":1}}"#, .wrongType),
     (#"{"duration_ms":-5}"#, .wrongType),
     (#"{"status":"ok"}"#, .wrongType),
@@ -292,6 +294,10 @@ func readEvent(
     (#"{"duration_ms":"0.123s"}"#, 123_000_000),
     (#"{"duration_ms":"150us"}"#, 150_000),
     (#"{"duration_ms":0}"#, 0),
+    // tower-http's Display of a latency: a space before the unit.
+    (#"{"duration_ms":"12 ms"}"#, 12_000_000),
+    (#"{"duration_ms":"3 s"}"#, 3_000_000_000),
+    (#"{"duration_ms":"250 μs"}"#, 250_000),
   ])
   func durationsAreNanoseconds(line: String, nanos: Int64) {
     var extractor = EventExtractor()

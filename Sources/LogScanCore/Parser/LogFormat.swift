@@ -212,6 +212,29 @@ extension LogFormat {
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
     LogFormat(
+      name: "tracing", summary: "Rust tracing-subscriber JSON (fields.message, span; tower-http's latency and status)",
+      source: "tracing-subscriber fmt::format::Json (fields, target, span, spans) and tower-http's TraceLayer "
+        + "defaults (span: method, uri; on_response: latency as \"12 ms\", status)",
+      // The event's fields are under "fields"; the current span's under
+      // "span" (request ids are usually recorded there).
+      keys: [
+        Key(["fields", "message"], .message), Key(["fields", "latency"], .duration, .milliseconds),
+        Key(["fields", "latency_ms"], .duration, .milliseconds),
+        Key(["fields", "duration_ms"], .duration, .milliseconds),
+        Key(["fields", "elapsed_ms"], .duration, .milliseconds), Key(["fields", "status"], .status),
+        Key(["fields", "status_code"], .status), Key(["span", "status"], .status),
+        Key(["span", "method"], .method), Key(["fields", "method"], .method),
+        Key(["span", "uri"], .path), Key(["span", "path"], .path), Key(["fields", "uri"], .path),
+        Key(["fields", "path"], .path),
+        Key(["span", "request_id"], .requestId), Key(["span", "requestId"], .requestId),
+        Key(["span", "trace_id"], .requestId), Key(["fields", "request_id"], .requestId),
+        Key(["fields", "requestId"], .requestId), Key(["fields", "trace_id"], .requestId),
+        Key(["span", "user_id"], .userId), Key(["fields", "user_id"], .userId),
+        Key(["span", "service"], .service), Key(["fields", "service"], .service),
+        Key(["fields", "action"], .action),
+      ],
+      markers: [[["fields"], ["target"]]]),
+    LogFormat(
       name: "logrus", summary: "Go logrus JSONFormatter and log/slog JSONHandler (level, msg, time)",
       source: "logrus JSONFormatter defaults",
       keys: [Key(["time"], .timestamp)],

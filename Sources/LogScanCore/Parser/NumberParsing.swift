@@ -84,13 +84,16 @@ package func parseDecimalInteger(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int
 
 /// Reads a duration written as text: a plain number (in `unit`), or a number
 /// with a unit suffix as Go and Google Cloud write them ("0.123s", "12ms",
-/// "150us", "150µs", "2m", "1h"). Returns nanoseconds.
+/// "150us", "150µs", "2m", "1h"), or with one space before the unit as
+/// Rust's tower-http writes latencies ("12 ms"). Returns nanoseconds.
 package func parseDurationText(_ p: UnsafePointer<UInt8>, _ count: Int, unit: ValueUnit) -> Double? {
   var numberEnd = count
   while numberEnd > 0 && !isDigit(p[numberEnd - 1]) && p[numberEnd - 1] != UInt8(ascii: ".") {
     numberEnd -= 1
   }
-  let suffix = UnsafeBufferPointer(start: p + numberEnd, count: count - numberEnd)
+  var suffixStart = numberEnd
+  if count - suffixStart > 1 && p[suffixStart] == UInt8(ascii: " ") { suffixStart += 1 }
+  let suffix = UnsafeBufferPointer(start: p + suffixStart, count: count - suffixStart)
   let scale: Double
   switch Array(suffix) {
   case []: scale = unit.nanosecondsPerUnit
