@@ -111,6 +111,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "gelf": { o in
+    // Additional fields are prefixed with _; the level is a syslog severity
+    // (3 error, 0-2 worse).
+    ReferenceEvent(
+      durationMs: number(o["_duration_ms"]), status: number(o["_status"]).map { Int($0) },
+      isErrorLevel: (number(o["level"]) ?? 7) <= 3, service: o["_service"] as? String)
+  },
   "tracing": { o in
     // tower-http's latency is Display text: "<n> ms".
     let latency = (value(o, "fields", "latency") as? String).flatMap { text in
@@ -147,7 +154,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 @Suite struct FormatTests {
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical"]

@@ -305,6 +305,13 @@ func readEvent(
     #expect(event.duration == nanos)
   }
 
+  /// GELF's level is a syslog severity (RFC 5424).
+  @Test func syslogSeveritiesMapToOneScale() {
+    let expected: [Level] = [.fatal, .fatal, .fatal, .error, .warn, .info, .info, .debug]
+    #expect((0...7).map { Level.parse(number: Double($0), scale: .syslog) } == expected)
+    #expect(Level.parse(number: 8, scale: .syslog) == .other)
+  }
+
   @Test(arguments: [
     ("\"info\"", Level.info), ("\"INFO\"", .info), ("\"Warning\"", .warn), ("\"ERR\"", .error),
     ("\"critical\"", .fatal), ("\"information\"", .info), ("\"emergency\"", .fatal), ("30", .info),

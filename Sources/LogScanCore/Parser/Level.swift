@@ -41,9 +41,20 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
   }
 
   /// Reads a numeric level on a scale: pino/bunyan (10 trace ... 60 fatal;
-  /// a level of 35 is between info and warn: info), or OpenTelemetry's
-  /// severityNumber (1-24, four per level).
+  /// a level of 35 is between info and warn: info), OpenTelemetry's
+  /// severityNumber (1-24, four per level), or a syslog severity (0-7).
   package static func parse(number: Double, scale: LevelScale = .pino) -> Level {
+    if scale == .syslog {
+      switch number {
+      case ..<0: return .other
+      case ..<3: return .fatal
+      case ..<4: return .error
+      case ..<5: return .warn
+      case ..<7: return .info
+      case ..<8: return .debug
+      default: return .other
+      }
+    }
     if scale == .openTelemetry {
       switch number {
       case ..<1: return .other

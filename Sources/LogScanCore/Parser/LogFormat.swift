@@ -36,6 +36,10 @@ package enum LevelScale: UInt8, Sendable {
   /// OpenTelemetry severityNumber: 1-4 trace, 5-8 debug, 9-12 info, 13-16
   /// warn, 17-20 error, 21-24 fatal.
   case openTelemetry
+  /// Syslog severities (RFC 5424), as GELF has them: 0-2 fatal (emergency,
+  /// alert, critical), 3 error, 4 warn, 5-6 info (notice, informational),
+  /// 7 debug.
+  case syslog
 }
 
 extension LogFormat {
@@ -211,6 +215,27 @@ extension LogFormat {
         Key(["thrown", "message"], .message),
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
+    LogFormat(
+      name: "gelf",
+      summary: "GELF (Graylog; graypy, Spring Boot's gelf, Docker's gelf driver): short_message, syslog levels",
+      source: "GELF 1.1 specification (version, host, short_message, timestamp in s, level as a syslog severity, "
+        + "additional fields prefixed with _); sample from graypy 2.1 (PyPI)",
+      keys: [
+        Key(["short_message"], .message), Key(["timestamp"], .timestamp, .seconds),
+        Key(["level"], .level, .automatic, .syslog),
+        Key(["_service"], .service), Key(["_service_name"], .service), Key(["_application_name"], .service),
+        Key(["_app"], .service), Key(["_container_name"], .service), Key(["facility"], .service),
+        Key(["host"], .service),
+        Key(["_request_id"], .requestId), Key(["_requestId"], .requestId), Key(["_req_id"], .requestId),
+        Key(["_trace_id"], .requestId), Key(["_traceId"], .requestId), Key(["_correlation_id"], .requestId),
+        Key(["_user_id"], .userId), Key(["_userId"], .userId), Key(["_action"], .action),
+        Key(["_duration_ms"], .duration, .milliseconds), Key(["_elapsed_ms"], .duration, .milliseconds),
+        Key(["_latency_ms"], .duration, .milliseconds),
+        Key(["_status"], .status), Key(["_status_code"], .status), Key(["_http_status"], .status),
+        Key(["_method"], .method), Key(["_http_method"], .method), Key(["_request_method"], .method),
+        Key(["_path"], .path), Key(["_uri"], .path), Key(["_request_uri"], .path),
+      ],
+      markers: [[["version"], ["short_message"]]]),
     LogFormat(
       name: "tracing", summary: "Rust tracing-subscriber JSON (fields.message, span; tower-http's latency and status)",
       source: "tracing-subscriber fmt::format::Json (fields, target, span, spans) and tower-http's TraceLayer "
