@@ -111,6 +111,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "dotnet": { o in
+    // Request details are in State (ASP.NET Core's hosting diagnostics).
+    ReferenceEvent(
+      durationMs: number(value(o, "State", "ElapsedMilliseconds")),
+      status: number(value(o, "State", "StatusCode")).map { Int($0) },
+      isErrorLevel: ["Error", "Critical"].contains(o["LogLevel"] as? String ?? ""), service: nil)
+  },
   "gelf": { o in
     // Additional fields are prefixed with _; the level is a syslog severity
     // (3 error, 0-2 worse).
@@ -154,7 +161,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 @Suite struct FormatTests {
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical"]

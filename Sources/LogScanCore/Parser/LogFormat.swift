@@ -216,6 +216,19 @@ extension LogFormat {
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
     LogFormat(
+      name: "dotnet",
+      summary: ".NET Microsoft.Extensions.Logging JSON console (ASP.NET Core: LogLevel, Category, State)",
+      source: "Microsoft.Extensions.Logging.Console JsonConsoleFormatter (Timestamp when TimestampFormat is set, "
+        + "EventId, LogLevel, Category, Message, Exception, State, Scopes) and ASP.NET Core's hosting "
+        + "diagnostics (Request finished: State.ElapsedMilliseconds, StatusCode, Method, Path)",
+      keys: [
+        Key(["Timestamp"], .timestamp), Key(["LogLevel"], .level), Key(["Message"], .message),
+        Key(["State", "ElapsedMilliseconds"], .duration, .milliseconds), Key(["State", "StatusCode"], .status),
+        Key(["State", "Method"], .method), Key(["State", "Path"], .path),
+        Key(["State", "RequestId"], .requestId), Key(["State", "TraceId"], .requestId),
+      ],
+      markers: [[["EventId"], ["LogLevel"], ["Category"]]]),
+    LogFormat(
       name: "gelf",
       summary: "GELF (Graylog; graypy, Spring Boot's gelf, Docker's gelf driver): short_message, syslog levels",
       source: "GELF 1.1 specification (version, host, short_message, timestamp in s, level as a syslog severity, "
