@@ -111,6 +111,11 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "semantic_logger": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration_ms"]), status: number(value(o, "payload", "status")).map { Int($0) },
+      isErrorLevel: ["error", "fatal"].contains(o["level"] as? String ?? ""), service: o["application"] as? String)
+  },
   "dotnet": { o in
     // Request details are in State (ASP.NET Core's hosting diagnostics).
     ReferenceEvent(
@@ -162,6 +167,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
+    "semantic_logger",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical"]

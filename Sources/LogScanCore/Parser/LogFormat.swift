@@ -216,6 +216,17 @@ extension LogFormat {
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
     LogFormat(
+      name: "semantic_logger", summary: "Ruby semantic_logger JSON (Rails: named_tags, payload of Completed #action)",
+      source: "semantic_logger Formatters::Raw/Json (timestamp, level, level_index, name, message, duration_ms, "
+        + "named_tags, payload, exception) and rails_semantic_logger's request payload (method, path, status)",
+      keys: [
+        Key(["payload", "method"], .method), Key(["payload", "path"], .path), Key(["payload", "status"], .status),
+        Key(["named_tags", "request_id"], .requestId), Key(["named_tags", "requestId"], .requestId),
+        Key(["named_tags", "user_id"], .userId), Key(["payload", "request_id"], .requestId),
+        Key(["exception", "message"], .message),
+      ],
+      markers: [[["level_index"]]]),
+    LogFormat(
       name: "dotnet",
       summary: ".NET Microsoft.Extensions.Logging JSON console (ASP.NET Core: LogLevel, Category, State)",
       source: "Microsoft.Extensions.Logging.Console JsonConsoleFormatter (Timestamp when TimestampFormat is set, "
@@ -227,7 +238,7 @@ extension LogFormat {
         Key(["State", "Method"], .method), Key(["State", "Path"], .path),
         Key(["State", "RequestId"], .requestId), Key(["State", "TraceId"], .requestId),
       ],
-      markers: [[["EventId"], ["LogLevel"], ["Category"]]]),
+      markers: [[["LogLevel"], ["Category"]]]),
     LogFormat(
       name: "gelf",
       summary: "GELF (Graylog; graypy, Spring Boot's gelf, Docker's gelf driver): short_message, syslog levels",
@@ -248,7 +259,7 @@ extension LogFormat {
         Key(["_method"], .method), Key(["_http_method"], .method), Key(["_request_method"], .method),
         Key(["_path"], .path), Key(["_uri"], .path), Key(["_request_uri"], .path),
       ],
-      markers: [[["version"], ["short_message"]]]),
+      markers: [[["short_message"]]]),
     LogFormat(
       name: "tracing", summary: "Rust tracing-subscriber JSON (fields.message, span; tower-http's latency and status)",
       source: "tracing-subscriber fmt::format::Json (fields, target, span, spans) and tower-http's TraceLayer "
