@@ -111,6 +111,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "postgres": { o in
+    ReferenceEvent(
+      durationMs: nil, status: nil,
+      isErrorLevel: ["ERROR", "FATAL", "PANIC"].contains(o["error_severity"] as? String ?? ""),
+      service: (o["application_name"] as? String) ?? (o["backend_type"] as? String))
+  },
   "semantic_logger": { o in
     ReferenceEvent(
       durationMs: number(o["duration_ms"]), status: number(value(o, "payload", "status")).map { Int($0) },

@@ -28,6 +28,10 @@ func parse(_ text: String) -> Int64? {
     ("2026-02-07T12:30:00.25 +02:00", 1_770_460_200_250_000_000),
     ("2026-02-07 10:30:00 UTC", 1_770_460_200_000_000_000),
     ("2026-02-07 10:30:00 gmt", 1_770_460_200_000_000_000),
+    // PostgreSQL's log times: an abbreviation of one offset, no offset.
+    ("2026-02-07 11:30:00.123 CET", 1_770_460_200_123_000_000),
+    ("2026-02-07 02:30:00 PST", 1_770_460_200_000_000_000),
+    ("2026-02-07 19:30:00 JST", 1_770_460_200_000_000_000),
   ])
   func readsRFC3339(text: String, nanos: Int64) {
     #expect(parse(text) == nanos)
@@ -37,9 +41,10 @@ func parse(_ text: String) -> Int64? {
     "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-02-07T24:00:00Z", "2026-02-07", "yesterday",
     "2026-02-07T10:30:00.Z", "2026-02-07T10:30:00Zjunk", "2023-02-29T00:00:00Z",
     "9999-12-31T23:59:59Z", "1000-01-01T00:00:00Z",
-    // A zone name without an offset is not read (but UTC and GMT), nor
-    // anything else after the time.
-    "2026-02-07 10:30:00 CET", "2026-02-07T10:30:00[Europe/Paris]", "2026-02-07T10:30:00Z [UTC]",
+    // A zone name without an offset is read only when it names one offset
+    // (CST is US Central, China and Cuba), nothing else after the time.
+    "2026-02-07 10:30:00 CST", "2026-02-07 10:30:00 XYZ", "2026-02-07T10:30:00[Europe/Paris]",
+    "2026-02-07T10:30:00Z [UTC]",
     "2026-02-07 10:30:00 +0100 C3T", "2026-02-07T10:30:00+01:00[]", "2026-02-07T10:30:00 ", "2026-02-07T10:30:00 +",
   ])
   func rejectsWhatIsNotADateTime(text: String) {

@@ -90,6 +90,9 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       ("warning", .warn), ("wrn", .warn), ("error", .error), ("err", .error), ("severe", .error),
       ("fatal", .fatal), ("critical", .fatal), ("crit", .fatal), ("alert", .fatal),
       ("emerg", .fatal), ("panic", .fatal), ("dpanic", .fatal), ("ftl", .fatal),
+      // PostgreSQL's severities (LOG is its informational level).
+      ("log", .info), ("debug1", .debug), ("debug2", .debug), ("debug3", .debug), ("debug4", .debug),
+      ("debug5", .debug),
       ("t", .trace), ("d", .debug), ("i", .info), ("w", .warn), ("e", .error), ("f", .fatal),
     ]
     var result: [UInt64: Level] = [:]

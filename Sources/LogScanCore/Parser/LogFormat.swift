@@ -216,6 +216,17 @@ extension LogFormat {
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
     LogFormat(
+      name: "postgres", summary: "PostgreSQL jsonlog (log_destination = 'jsonlog', PostgreSQL 15+)",
+      source: "PostgreSQL 15 runtime-config-logging (jsonlog keys); sample from Debian's postgresql-15 with "
+        + "log_timezone = 'Europe/Berlin' (times like \"2026-11-23 14:07:41.822 CET\")",
+      // Durations are inside the message ("duration: 0.203 ms  statement:
+      // ..."), not a key: not read.
+      keys: [
+        Key(["error_severity"], .level), Key(["application_name"], .service), Key(["backend_type"], .service),
+        Key(["user"], .userId),
+      ],
+      markers: [[["error_severity"]]]),
+    LogFormat(
       name: "semantic_logger", summary: "Ruby semantic_logger JSON (Rails: named_tags, payload of Completed #action)",
       source: "semantic_logger Formatters::Raw/Json (timestamp, level, level_index, name, message, duration_ms, "
         + "named_tags, payload, exception) and rails_semantic_logger's request payload (method, path, status)",

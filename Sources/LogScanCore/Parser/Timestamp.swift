@@ -95,7 +95,10 @@ package enum Timestamp {
         zoned = false
       }
     }
-    guard i == n || zoneName(p, from: i, to: n, afterOffset: zoned) else { return nil }
+    if i != n {
+      guard let zoneOffset = zoneName(p, from: i, to: n, afterOffset: zoned) else { return nil }
+      offsetSeconds += zoneOffset
+    }
     let seconds =
       Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetSeconds)
@@ -106,24 +109,41 @@ package enum Timestamp {
     return overflowAgain ? nil : total
   }
 
-  /// Whether `p[start..<end]`, after the time, only names its zone: a zone
-  /// id in brackets after `Z` or an offset (Java's `ZonedDateTime`:
-  /// `...+01:00[Europe/Paris]`), an abbreviation after a space following an
-  /// offset (Go's `time.String()`: `... +0100 CET`), or ` UTC` / ` GMT`
-  /// after a time without an offset. The offset, when there is one, decides.
-  private static func zoneName(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, afterOffset: Bool) -> Bool {
+  /// What `p[start..<end]`, after the time, says of its zone: seconds east
+  /// of UTC to add to the offset read so far (0 when there was one), or nil
+  /// when it is not a zone name.
+  /// Accepted: a zone id in brackets after `Z` or an offset (Java's
+  /// `ZonedDateTime`: `...+01:00[Europe/Paris]`); an abbreviation after a
+  /// space following an offset (Go's `time.String()`: `... +0100 CET`),
+  /// where the offset decides; or, after a time without an offset, an
+  /// abbreviation of `zoneAbbreviations` (PostgreSQL's log times:
+  /// `2026-02-07 11:30:00.123 CET`).
+  private static func zoneName(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int, afterOffset: Bool) -> Int? {
     let count = end &- start
     if afterOffset && count >= 3 && p[start] == UInt8(ascii: "[") && p[end &- 1] == UInt8(ascii: "]") {
-      for k in (start &+ 1)..<(end &- 1) where p[k] <= 0x20 || p[k] == UInt8(ascii: "]") { return false }
-      return true
+      for k in (start &+ 1)..<(end &- 1) where p[k] <= 0x20 || p[k] == UInt8(ascii: "]") { return nil }
+      return 0
     }
-    guard count >= 2 && count <= 7 && p[start] == UInt8(ascii: " ") else { return false }
-    for k in (start &+ 1)..<end where (p[k] | 0x20) &- UInt8(ascii: "a") >= 26 { return false }
-    if afterOffset { return true }
-    let name =
-      (Int(p[start &+ 1] | 0x20) << 16) | (Int(p[start &+ 2] | 0x20) << 8) | Int(p[min(start &+ 3, end &- 1)] | 0x20)
-    return count == 4 && (name == 0x75_74_63 || name == 0x67_6D_74)  // "utc", "gmt"
+    guard count >= 2 && count <= 7 && p[start] == UInt8(ascii: " ") else { return nil }
+    var name = ""
+    for k in (start &+ 1)..<end {
+      guard (p[k] | 0x20) &- UInt8(ascii: "a") < 26 else { return nil }
+      name.append(Character(Unicode.Scalar(p[k] & ~0x20)))
+    }
+    if afterOffset { return 0 }
+    return zoneAbbreviations[name].map { $0 * 60 }
   }
+
+  /// Zone abbreviations read without an offset, in minutes east of UTC:
+  /// the common ones that name one offset only (not CST, IST or AST, each
+  /// of which names several).
+  static let zoneAbbreviations: [String: Int] = [
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120, "MET": 60,
+    "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300, "MST": -420,
+    "MDT": -360, "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "JST": 540, "KST": 540,
+    "AEST": 600, "AEDT": 660, "ACST": 570, "ACDT": 630, "AWST": 480, "NZST": 720, "NZDT": 780, "SGT": 480,
+    "HKT": 480,
+  ]
 
   /// Reads the Common Log Format time nginx and Apache write for
   /// `$time_local`: `07/Feb/2026:10:30:00 +0000`.
