@@ -111,6 +111,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "hclog": { o in
+    // time.Duration values are integer nanoseconds.
+    ReferenceEvent(
+      durationMs: number(o["latency"]).map { $0 / 1e6 }, status: nil,
+      isErrorLevel: o["@level"] as? String == "error", service: o["@module"] as? String)
+  },
   "postgres": { o in
     ReferenceEvent(
       durationMs: nil, status: nil,

@@ -431,7 +431,7 @@ enum RandomJSON {
   struct Seen: Equatable {
     var outcome: JSONScanner.Outcome
     var found: UInt32
-    var markers: UInt64
+    var markers: MarkerBits
     var invalidUTF8: Bool
     var captures: [[Int32]]
   }

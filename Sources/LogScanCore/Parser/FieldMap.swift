@@ -73,23 +73,25 @@ package struct FormatCatalog: Sendable {
   package let names: [String]
   package let tables: [FrozenKeyTable]
   /// For each format, marker masks of which one must be fully present.
-  private let masks: [[UInt64]]
+  private let masks: [[MarkerBits]]
   /// For each format, the level of a line without a level field (see
   /// `LogFormat.levelWhenAbsent`).
   private let levelsWhenAbsent: [Level?]
 
   package init(formats: [LogFormat], fallback: FieldMap, overrides: [LogFormat.Key] = []) {
     var bits: [[String]: Int] = [:]
-    var masks: [[UInt64]] = []
+    var masks: [[MarkerBits]] = []
     for format in formats {
       masks.append(
         format.markers.map { set in
-          set.reduce(UInt64(0)) { mask, path in
+          set.reduce(MarkerBits(0)) { mask, path in
             if bits[path] == nil {
-              precondition(bits.count < 64, "Invalid arguments: more than 64 distinct marker keys")
+              precondition(
+                bits.count < MarkerBits.bitWidth,
+                "Invalid arguments: more than \(MarkerBits.bitWidth) distinct marker keys")
               bits[path] = bits.count
             }
-            return mask | 1 << UInt64(bits[path]!)
+            return mask | 1 << MarkerBits(bits[path]!)
           }
         })
     }
@@ -120,7 +122,7 @@ package struct FormatCatalog: Sendable {
 
   /// The format of a line with these marker bits (an index into `names`).
   @inline(__always)
-  package func classify(_ markers: UInt64) -> Int {
+  package func classify(_ markers: MarkerBits) -> Int {
     for (index, formatMasks) in masks.enumerated() {
       for mask in formatMasks where markers & mask == mask { return index }
     }

@@ -9,7 +9,7 @@ package struct FormatTracker {
   /// Marker sets classified, and their formats: a direct-mapped cache
   /// (a stream has a handful of key sets, alternating from line to line;
   /// classifying goes through every format's markers).
-  private var cachedMarkers = [UInt64](repeating: .max, count: FormatTracker.cacheSize)
+  private var cachedMarkers = [MarkerBits](repeating: .max, count: FormatTracker.cacheSize)
   private var cachedFormats = [Int](repeating: 0, count: FormatTracker.cacheSize)
   private static let cacheSize = 16
 
@@ -28,7 +28,8 @@ package struct FormatTracker {
     var outcome = scanner.scan(bytes)
     guard outcome == .object else { return (outcome, current) }
     let markers = scanner.markers
-    let slot = Int(truncatingIfNeeded: (markers &* 0x9E37_79B9_7F4A_7C15) >> 60)
+    let folded = UInt64(truncatingIfNeeded: markers) ^ UInt64(truncatingIfNeeded: markers >> 64)
+    let slot = Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) >> 60)
     if cachedMarkers[slot] != markers {
       cachedMarkers[slot] = markers
       cachedFormats[slot] = catalog.classify(markers)

@@ -43,7 +43,7 @@ package struct JSONScanner: ~Copyable {
   /// The current line has invalid UTF-8 inside a string.
   package private(set) var sawInvalidUTF8 = false
   /// Marker bits of the keys seen in the current line (see `LogFormat`).
-  package private(set) var markers: UInt64 = 0
+  package private(set) var markers: MarkerBits = 0
 
   package init(table: KeyTable, maxDepth: Int = 64) {
     self.init(frozen: table.freeze(), maxDepth: maxDepth)

@@ -15,8 +15,10 @@ package struct KeyTable: Sendable {
     var binding: FieldBinding?
     var child: Int32
     var next: Int32
-    /// Bits of the format markers this key is part of.
-    var markers: UInt64 = 0
+    /// Bits of the format markers this key is part of, as two words (a
+    /// `UInt128` field would align the entry to 16 bytes and grow it).
+    var markersLow: UInt64 = 0
+    var markersHigh: UInt64 = 0
   }
 
   static let bucketCount = 256
@@ -64,12 +66,18 @@ package struct KeyTable: Sendable {
 
   /// Marks `path` as a marker key with the given bit (see `LogFormat`).
   package mutating func mark(_ path: [String], bit: Int) {
-    precondition(!path.isEmpty && bit < 64, "Invalid arguments: a marker needs a key path and a bit below 64")
+    precondition(
+      !path.isEmpty && bit < MarkerBits.bitWidth,
+      "Invalid arguments: a marker needs a key path and a bit below \(MarkerBits.bitWidth)")
     var node = Self.root
     for (index, key) in path.enumerated() {
       let entry = findOrAdd(node: node, key: Array(key.utf8))
       if index == path.count - 1 {
-        entries[entry].markers |= 1 << UInt64(bit)
+        if bit < 64 {
+          entries[entry].markersLow |= 1 << UInt64(bit)
+        } else {
+          entries[entry].markersHigh |= 1 << UInt64(bit - 64)
+        }
       } else {
         if entries[entry].child < 0 { entries[entry].child = addNode() }
         node = entries[entry].child
@@ -143,7 +151,7 @@ package final class FrozenKeyTable: @unchecked Sendable {
 extension KeyTable.Entry {
   package var fieldBinding: FieldBinding? { binding }
   package var childNode: Int32 { child }
-  package var markerBits: UInt64 { markers }
+  package var markerBits: MarkerBits { MarkerBits(markersHigh) << 64 | MarkerBits(markersLow) }
 }
 
 @inline(__always)

@@ -29,6 +29,10 @@ package struct LogFormat: Sendable {
   package var levelWhenAbsent: Level? = nil
 }
 
+/// The marker keys a line has, a bit each (see `LogFormat.markers`): the
+/// catalog holds at most this many distinct marker keys.
+package typealias MarkerBits = UInt128
+
 /// How a numeric level maps to logscan's scale.
 package enum LevelScale: UInt8, Sendable {
   /// pino and bunyan: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
@@ -215,6 +219,18 @@ extension LogFormat {
         Key(["thrown", "message"], .message),
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
+    LogFormat(
+      name: "hclog", summary: "HashiCorp go-hclog JSON (Consul, Nomad, Vault, Terraform with -log-json)",
+      source: "hashicorp/go-hclog JSONFormat (@level, @message, @module, @timestamp, call key/values); "
+        + "sample from Debian's golang-github-hashicorp-go-hclog-dev 0.11",
+      // A time.Duration value is written as integer nanoseconds, or as its
+      // String() ("1.5ms") when the caller formats it.
+      keys: [
+        Key(["@level"], .level), Key(["@message"], .message), Key(["@timestamp"], .timestamp),
+        Key(["@module"], .service), Key(["latency"], .duration, .nanoseconds),
+        Key(["duration"], .duration, .nanoseconds), Key(["url"], .path),
+      ],
+      markers: [[["@level"], ["@message"]]]),
     LogFormat(
       name: "postgres", summary: "PostgreSQL jsonlog (log_destination = 'jsonlog', PostgreSQL 15+)",
       source: "PostgreSQL 15 runtime-config-logging (jsonlog keys); sample from Debian's postgresql-15 with "
