@@ -406,27 +406,30 @@ package struct SummarySink: LineSink, ~Copyable {
     matches: UInt64
   ) {
     let code = program.accumulators[index]
-    let series: Int32
+    let found: Int?
     switch code.scope {
     case 0:
-      series = ruleShard.tables[index].series(scopeIndex: 0) { [] }
+      found = ruleShard.tables[index].cell(scopeIndex: 0, bucket: bucket) { [] }
     case 1:
-      series = ruleShard.tables[index].series(scopeIndex: service) { Array(shard.services.names.key(service)) }
+      found = ruleShard.tables[index].cell(scopeIndex: service, bucket: bucket) {
+        Array(shard.services.names.key(service))
+      }
     case 2:
       guard let route else { return }
-      series = ruleShard.tables[index].series(scopeIndex: route) { Array(shard.routes.names.key(route)) }
+      found = ruleShard.tables[index].cell(scopeIndex: route, bucket: bucket) { Array(shard.routes.names.key(route)) }
     default:
-      guard let id = view.withText(code.scopeField, { $0.map { ruleShard.tables[index].series(named: $0) } }) else {
-        return
-      }
-      series = id
+      guard let series = view.withText(code.scopeField, { $0.map { ruleShard.tables[index].series(named: $0) } })
+      else { return }
+      found = ruleShard.tables[index].cell(series: series, bucket: bucket)
+    }
+    guard let cell = found else {
+      ruleShard.tables[index].drop()
+      return
     }
     if code.countsOnly {
-      ruleShard.tables[index].count(
-        series: series, bucket: bucket, isError: view.isError, slotCount: Int(code.slotCount))
+      ruleShard.tables[index].count(cell: cell, isError: view.isError, slotCount: Int(code.slotCount))
     } else {
-      ruleShard.tables[index].add(
-        view, series: series, bucket: bucket, counterMatches: matches, code: code, program: program)
+      ruleShard.tables[index].add(view, cell: cell, counterMatches: matches, code: code, program: program)
     }
   }
 

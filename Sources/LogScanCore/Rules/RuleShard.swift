@@ -81,6 +81,11 @@ package struct SeriesTable: Sendable {
   package private(set) var names = Interner()
   /// The series of each summary scope index (services, routes), -1 unknown.
   private var seriesOfScope: [Int32] = []
+  /// Per summary scope index, the bucket of its last event and that
+  /// bucket's cell: most events need neither the series nor the cell looked
+  /// up.
+  private var scopeBucket: [Int64] = []
+  private var scopeCell: [Int32] = []
   /// Per series, the bucket last written and its cell (logs are mostly in
   /// time order, so most events skip the dictionary).
   private var currentBucket: [Int64] = []
@@ -100,6 +105,9 @@ package struct SeriesTable: Sendable {
   private var cellBudget: Int
   package private(set) var dropped = 0
 
+  /// An event turned away: the table had no cell left for it.
+  mutating func drop() { dropped &+= 1 }
+
   package struct CellKey: Hashable, Sendable {
     package var series: Int32
     package var bucket: Int64
@@ -113,7 +121,7 @@ package struct SeriesTable: Sendable {
 
   package var seriesCount: Int { names.count }
   package func seriesName(_ id: Int) -> String { names.string(id) }
-  var slotCount: Int { accumulator.slotCount }
+  package var slotCount: Int { accumulator.slotCount }
 
   /// The series of a name (a service, a route, a field value).
   @inline(__always)
@@ -135,6 +143,21 @@ package struct SeriesTable: Sendable {
     while seriesOfScope.count <= scopeIndex { seriesOfScope.append(-1) }
     seriesOfScope[scopeIndex] = id
     return id
+  }
+
+  /// The cell of a summary scope's series for `bucket` (see `cell(series:bucket:)`).
+  @inline(__always)
+  mutating func cell(scopeIndex: Int, bucket: Int64, name: () -> [UInt8]) -> Int? {
+    if scopeIndex < scopeBucket.count && scopeBucket[scopeIndex] == bucket { return Int(scopeCell[scopeIndex]) }
+    let series = series(scopeIndex: scopeIndex, name: name)
+    guard let cell = cell(series: series, bucket: bucket) else { return nil }
+    while scopeBucket.count <= scopeIndex {
+      scopeBucket.append(.min)
+      scopeCell.append(-1)
+    }
+    scopeBucket[scopeIndex] = bucket
+    scopeCell[scopeIndex] = Int32(cell)
+    return cell
   }
 
   /// The cell of (series, bucket), made on first use; nil when the table
@@ -179,11 +202,7 @@ package struct SeriesTable: Sendable {
   /// Counts one event into its cell when the accumulator keeps only the
   /// event and error counts (a rate over all events).
   @inline(__always)
-  mutating func count(series: Int32, bucket: Int64, isError: Bool, slotCount: Int) {
-    guard let cell = cell(series: series, bucket: bucket) else {
-      dropped &+= 1
-      return
-    }
+  mutating func count(cell: Int, isError: Bool, slotCount: Int) {
     values.withUnsafeMutableBufferPointer { slots in
       let row = slots.baseAddress! + cell &* slotCount
       row[0] += 1
@@ -195,13 +214,8 @@ package struct SeriesTable: Sendable {
   /// in `program`).
   @inline(__always)
   mutating func add(
-    _ view: EventView, series: Int32, bucket: Int64, counterMatches: UInt64,
-    code: RuleProgram.AccumulatorCode, program: RuleProgram
+    _ view: EventView, cell: Int, counterMatches: UInt64, code: RuleProgram.AccumulatorCode, program: RuleProgram
   ) {
-    guard let cell = cell(series: series, bucket: bucket) else {
-      dropped &+= 1
-      return
-    }
     let base = cell &* Int(code.slotCount)
     let isError = view.isError
     // One borrow of `values` for the whole row: each
@@ -285,6 +299,8 @@ package struct SeriesTable: Sendable {
     var kept = SeriesTable(accumulator: accumulator, maxSeries: maxSeries, maxCells: 0)
     kept.names = names
     kept.seriesOfScope = seriesOfScope
+    kept.scopeBucket = [Int64](repeating: .min, count: scopeBucket.count)
+    kept.scopeCell = [Int32](repeating: -1, count: scopeCell.count)
     kept.currentBucket = [Int64](repeating: .min, count: currentBucket.count)
     kept.currentCell = [Int32](repeating: -1, count: currentCell.count)
     kept.folded = folded
