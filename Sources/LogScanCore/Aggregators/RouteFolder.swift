@@ -66,20 +66,7 @@ package enum RouteFolder {
       // The segment's end and its classes of bytes, in the same pass (see
       // `isIdentifier`, which this agrees with).
       var shape = SegmentShape()
-      while i < n {
-        let c = p[i]
-        if c &- UInt8(ascii: "0") < 10 {
-          shape.digits &+= 1
-          shape.hex &+= 1
-        } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
-          if (c | 0x20) &- UInt8(ascii: "a") < 6 { shape.hex &+= 1 }
-        } else if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") {
-          break
-        } else {
-          shape.add(c, at: i &- segmentStart)
-        }
-        i &+= 1
-      }
+      while i < n && shape.add(p[i], at: i &- segmentStart) { i &+= 1 }
       let segment = UnsafeRawBufferPointer(start: p + segmentStart, count: i &- segmentStart)
       if shape.isIdentifier(segment) {
         out.put(UInt8(ascii: ":"))
@@ -142,22 +129,13 @@ package enum RouteFolder {
     guard let base = segment.baseAddress else { return false }
     let p = base.assumingMemoryBound(to: UInt8.self)
     var shape = SegmentShape()
-    for i in 0..<segment.count {
-      let c = p[i]
-      if c &- UInt8(ascii: "0") < 10 {
-        shape.digits &+= 1
-        shape.hex &+= 1
-      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
-        if (c | 0x20) &- UInt8(ascii: "a") < 6 { shape.hex &+= 1 }
-      } else {
-        shape.add(c, at: i)
-      }
-    }
+    // A byte that would end a segment in a path is just another byte here.
+    for i in 0..<segment.count where !shape.add(p[i], at: i) { shape.other = true }
     return shape.isIdentifier(segment)
   }
 
   /// What an id test needs to know of a segment's bytes, gathered byte by
-  /// byte (digits and letters by the caller, the rest through `add`).
+  /// byte.
   struct SegmentShape {
     var digits = 0
     var hex = 0
@@ -168,9 +146,18 @@ package enum RouteFolder {
     /// A byte that is not a letter, digit, `_`, `-` or `@`.
     var other = false
 
+    /// Counts byte `c` at offset `i`; false, and not counted, for a byte
+    /// that ends a path segment (`/`, `?`, `#`).
     @inline(__always)
-    mutating func add(_ c: UInt8, at i: Int) {
-      if c == UInt8(ascii: "_") {
+    mutating func add(_ c: UInt8, at i: Int) -> Bool {
+      if c &- UInt8(ascii: "0") < 10 {
+        digits &+= 1
+        hex &+= 1
+      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
+        if (c | 0x20) &- UInt8(ascii: "a") < 6 { hex &+= 1 }
+      } else if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") {
+        return false
+      } else if c == UInt8(ascii: "_") {
         if underscoreAt < 0 {
           underscoreAt = i
           digitBeforeUnderscore = digits > 0
@@ -182,6 +169,7 @@ package enum RouteFolder {
       } else if c != UInt8(ascii: "-") {
         other = true
       }
+      return true
     }
 
     @inline(__always)
