@@ -276,6 +276,45 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
     }
   }
 
+  /// The overall rate's counts are not counted per event but filled from
+  /// the service accumulator's cells: per minute they are the events and
+  /// errors of a Foundation reading of the same lines (none late), on one
+  /// worker and on two.
+  @Test func overallCountsAreTheEventsOfEachMinute() throws {
+    let plan = Configuration().rulePlan
+    // The built-in throughput rule's accumulator.
+    let overall = try #require(plan.totalsOf.firstIndex { $0 != nil })
+    let path = fixture("app.jsonl")
+    var expected: [Int64: (events: Double, errors: Double)] = [:]
+    for line in try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A) {
+      guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
+        let time = (object["timestamp"] as? String).flatMap(parse)
+      else { continue }
+      let isError =
+        (object["status"] as? Int ?? 0) >= 500 || ["error", "fatal"].contains(object["level"] as? String ?? "")
+      let minute = time / plan.step
+      expected[minute, default: (0, 0)].events += 1
+      if isError { expected[minute, default: (0, 0)].errors += 1 }
+    }
+    #expect(expected.count >= 3)
+    for jobs in [1, 2] {
+      let result = summarize([path]) {
+        $0.rules = plan
+        $0.jobs = jobs
+      }
+      let shard = try #require(result.shard.rules)
+      #expect(shard.late == 0)
+      let table = shard.tables[overall]
+      #expect(table.seriesCount == 1)
+      let cells = table.cells(of: 0)
+      #expect(Set(cells.keys) == Set(expected.keys), "jobs \(jobs)")
+      for (minute, cell) in cells {
+        #expect(table.value(cell: cell, slot: 0) == expected[minute]?.events, "jobs \(jobs), minute \(minute)")
+        #expect(table.value(cell: cell, slot: 1) == expected[minute]?.errors, "jobs \(jobs), minute \(minute)")
+      }
+    }
+  }
+
   /// A live stream drops old buckets (`prune`), which renumbers the cells:
   /// what is counted afterwards lands in the same cells as without pruning
   /// (the per-scope cell cache is not left pointing at old numbers).

@@ -34,6 +34,9 @@ package struct SummarySink: LineSink, ~Copyable {
   private let step: Int64
   private let lateness: Int64
   private var ruleShard: RuleShard
+  /// Bit k: accumulator k is filled from another's cells, not counted
+  /// (`RulePlan.totalsOf`).
+  private let totalsMask: UInt64
   private var memo: TextMemo
   /// The newest event time of the current unit, for lateness, and its
   /// oldest events that were not late (see `RuleShard.UnitEdge`).
@@ -83,6 +86,11 @@ package struct SummarySink: LineSink, ~Copyable {
     step = rules?.step ?? RulePlan.defaultStep
     lateness = rules?.lateness ?? 0
     ruleShard = rules.map { RuleShard(plan: $0, limits: limits) } ?? RuleShard()
+    var totalsMask: UInt64 = 0
+    for (index, source) in (rules?.totalsOf ?? []).enumerated() where source != nil && index < 64 {
+      totalsMask |= 1 << UInt64(index)
+    }
+    self.totalsMask = totalsMask
     memo = TextMemo(slots: program?.memoFields.count ?? 0)
     self.formats = FormatTracker(formats)
     formatTally = [Int](repeating: 0, count: formats.names.count)
@@ -383,9 +391,9 @@ package struct SummarySink: LineSink, ~Copyable {
     // The accumulators whose filter passed (or that have none), as bits
     // after the counters'; only those are visited.
     let accumulatorCount = program.accumulators.count
-    var passed = counterCount >= 64 ? 0 : results >> UInt64(counterCount)
+    var passed = (counterCount >= 64 ? 0 : results >> UInt64(counterCount)) & ~totalsMask
     if counterCount + accumulatorCount > 64 {
-      for index in max(0, 64 - counterCount)..<accumulatorCount {
+      for index in max(0, 64 - counterCount)..<accumulatorCount where rules!.totalsOf[index] == nil {
         let filter = program.accumulators[index].filter
         if filter < 0 || program.matches(filter, view, &memo) {
           accumulate(index, view, program, service: service, route: route, bucket: bucket, matches: matches)
@@ -462,7 +470,13 @@ extension SummarySink {
   }
 
   /// The rule buckets so far (a live evaluation reads them).
-  package var liveRuleShard: RuleShard? { rules != nil ? ruleShard : nil }
+  package var liveRuleShard: RuleShard? { rules.map { ruleShardWithTotals($0) } }
+
+  private func ruleShardWithTotals(_ plan: RulePlan) -> RuleShard {
+    var result = ruleShard
+    result.fillTotals(plan)
+    return result
+  }
 
   /// The timeline's minutes so far (the live figures are read from them).
   package var liveTimeline: TimelineShard? { timelines ? timeline.settled() : nil }
@@ -482,7 +496,7 @@ extension SummarySink {
   /// The shard, with the rules' counts when the scan has rules.
   package func finishedShard() -> SummaryShard {
     var result = shard
-    if rules != nil { result.rules = ruleShard }
+    if let rules { result.rules = ruleShardWithTotals(rules) }
     if correlates { result.correlation = correlator.stats }
     if timelines { result.timeline = timeline.settled() }
     return result

@@ -30,6 +30,11 @@ package struct RulePlan: Sendable {
   let accumulators: [Accumulator]
   /// The accumulator of each rule.
   let ruleAccumulator: [Int]
+  /// Per accumulator, the one its counts are the totals of, when it is an
+  /// overall one that keeps only event and error counts and an unfiltered
+  /// service accumulator counts every event too: it is filled from that
+  /// one's cells (`RuleShard.fillTotals`) instead of being counted per event.
+  package let totalsOf: [Int?]
 
   /// Slot layout of one accumulator.
   struct Accumulator: Sendable {
@@ -114,5 +119,12 @@ package struct RulePlan: Sendable {
     }
     self.accumulators = accumulators
     self.ruleAccumulator = ruleAccumulator
+    let everyEventByService = accumulators.firstIndex { $0.scope == .service && $0.filter == nil }
+    totalsOf = accumulators.map { accumulator in
+      guard accumulator.scope == .overall, accumulator.filter == nil, accumulator.slotCount == 2,
+        !accumulator.trail, accumulator.sketchCount == 0
+      else { return nil }
+      return everyEventByService
+    }
   }
 }

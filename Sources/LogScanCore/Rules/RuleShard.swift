@@ -57,6 +57,16 @@ package struct RuleShard: Sendable {
     counters = plan.counters.map { _ in CounterTable(maxGroups: limits.maxCounterGroups) }
   }
 
+  /// Fills the tables that hold the totals of another (see
+  /// `RulePlan.totalsOf`): their counts, per bucket, are the sums of its
+  /// series'.
+  package mutating func fillTotals(_ plan: RulePlan) {
+    for (index, source) in plan.totalsOf.enumerated() {
+      guard let source, index < tables.count else { continue }
+      tables[index].fillTotals(of: tables[source])
+    }
+  }
+
   /// Drops every table's buckets before `bucket` (see `SeriesTable.prune`).
   package mutating func prune(before bucket: Int64) {
     for index in tables.indices { tables[index].prune(before: bucket) }
@@ -290,6 +300,22 @@ package struct SeriesTable: Sendable {
     }
     folded += other.folded
     dropped += other.dropped
+  }
+
+  /// Becomes the overall table of `source`'s counts: one series, whose
+  /// cell of each bucket has the sum of the events and errors of
+  /// `source`'s cells of that bucket (this table keeps only those two).
+  /// Events `source` turned away for want of cells are turned away here too.
+  mutating func fillTotals(of source: SeriesTable) {
+    var totals = SeriesTable(accumulator: accumulator, maxSeries: maxSeries, maxCells: 0)
+    let series = [UInt8]().withUnsafeBytes { totals.series(named: $0) }
+    for (cell, key) in source.keys.enumerated() {
+      let mine = totals.cell(series: series, bucket: key.bucket, force: true)!
+      totals.values[mine &* 2] += source.values[cell &* source.slotCount]
+      totals.values[mine &* 2 &+ 1] += source.values[cell &* source.slotCount &+ 1]
+    }
+    totals.dropped = source.dropped
+    self = totals
   }
 
   /// Drops the cells of buckets before `bucket` (a live stream keeps only
