@@ -135,6 +135,26 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
     #expect(never.transitions.isEmpty)
   }
 
+  /// Two quantiles of different fields in one scope: both fields keep a
+  /// sketch, and each peak is read from its own (the first field's value is
+  /// carried past the slot loop, a second one takes another pass).
+  @Test func twoQuantileFieldsInOneScopeEachKeepTheirValues() throws {
+    var text = ""
+    for second in 0..<600 {
+      let slow = second >= 300
+      text += line(second, status: second % 20 == 0 ? 503 : 200, ms: slow ? 1800 : 20)
+    }
+    let latency = try rule("slow", "p99(duration) > 1s")
+    let status = try rule("status", "p99(status) > 499")
+    let (evaluation, _) = evaluate(text, rules: [latency, status])
+    let peaks = Dictionary(evaluation.episodes.map { ($0.rule, $0.peak) }, uniquingKeysWith: max)
+    // Durations are nanoseconds inside; sketch buckets are at most 6.3% wide.
+    let slowPeak = try #require(peaks[0])
+    #expect(abs(slowPeak - 1.8e9) <= 1.8e9 * 0.07, "\(slowPeak)")
+    let statusPeak = try #require(peaks[1])
+    #expect(abs(statusPeak - 503) <= 503 * 0.07, "\(statusPeak)")
+  }
+
   @Test func throughputAgainstTheTrailingBaseline() throws {
     var text = ""
     for minute in 0..<80 {

@@ -230,7 +230,10 @@ package struct SeriesTable: Sendable {
     let isError = view.isError
     // One borrow of `values` for the whole row: each
     // `withUnsafeMutableBufferPointer` checks that the array is unique.
-    let sketched = values.withUnsafeMutableBufferPointer { slots -> Bool in
+    // The first sketched field's value is kept for after the closure; a
+    // second sketched field (rare) sends the sketches through a second pass.
+    var sketch: (index: Int32, value: Double) = (-1, 0)
+    let moreSketches = values.withUnsafeMutableBufferPointer { slots -> Bool in
       let row = slots.baseAddress! + base
       row[0] += 1
       if isError { row[1] += 1 }
@@ -240,7 +243,7 @@ package struct SeriesTable: Sendable {
         if counterMatches & (1 << UInt64(counter)) != 0 { row[2 &+ position] += 1 }
         position &+= 1
       }
-      var sketched = false
+      var moreSketches = false
       var index = Int(code.fieldFirst)
       let end = Int(code.fieldFirst &+ code.fieldCount)
       while index < end {
@@ -262,13 +265,17 @@ package struct SeriesTable: Sendable {
           }
           t &+= 1
         }
-        if field.sketch >= 0 { sketched = true }
+        if field.sketch >= 0 {
+          if sketch.index < 0 { sketch = (field.sketch, value) } else { moreSketches = true }
+        }
       }
-      return sketched
+      return moreSketches
     }
     // Outside the closure: mutating `sketches` inside it (while `values`
     // was borrowed) copied the whole sketch array on every event.
-    if sketched {
+    if !moreSketches {
+      if sketch.index >= 0 { sketches[cell &* Int(code.sketchCount) &+ Int(sketch.index)].add(sketch.value) }
+    } else {
       var index = Int(code.fieldFirst)
       while index < Int(code.fieldFirst &+ code.fieldCount) {
         let field = program.fields[index]
