@@ -220,7 +220,11 @@ package struct SummarySink: LineSink, ~Copyable {
     shard.services.stats[service].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
 
     var routeIndex: Int?
-    defer { if program != nil { countRules(event, isError: isError, line, service: service, route: routeIndex) } }
+    defer {
+      if program != nil {
+        countRules(event, isError: isError, minute: minute, line, service: service, route: routeIndex)
+      }
+    }
     if timelines { addToTimeline(event, isError: isError, minute: minute, line, service: service) }
 
     var path = Self.text(extractor, .path, line, &pathText)
@@ -313,13 +317,12 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Counts the event for business counters and into the buckets of every
   /// rule accumulator whose filter it passes.
   private mutating func countRules(
-    _ event: Event, isError: Bool, _ line: UnsafeRawBufferPointer, service: Int, route: Int?
+    _ event: Event, isError: Bool, minute: Int64?, _ line: UnsafeRawBufferPointer, service: Int, route: Int?
   ) {
     let program = self.program!
     let view = EventView(
       event: event, isError: isError, line: line, captures: extractor.scanner.allCaptures,
       found: extractor.scanner.found)
-    let minute = event.timestamp.map(Timestamp.minute(of:))
     memo.next()
     // Bit i: counter i matched; bit (counters + k): accumulator k's filter.
     let results: UInt64
