@@ -342,26 +342,12 @@ package struct SummarySink: LineSink, ~Copyable {
     while pending != 0 {
       let index = pending.trailingZeroBitCount
       pending &= pending &- 1
-      let counter = program.counters[index]
-      let value = counter.sumField.flatMap { view.number($0) }
-      if let groupField = counter.groupField {
-        view.withText(groupField) {
-          ruleShard.counters[index].add(minute: minute, value: value, group: $0)
-        }
-      } else {
-        ruleShard.counters[index].add(minute: minute, value: value, group: nil)
-      }
+      count(counter: index, view, program, minute: minute)
     }
     if counterCount > 64 {
       // Predicates past the result word are evaluated one by one.
       for index in 64..<counterCount where program.matches(program.counters[index].predicate, view, &memo) {
-        let counter = program.counters[index]
-        let value = counter.sumField.flatMap { view.number($0) }
-        if let groupField = counter.groupField {
-          view.withText(groupField) { ruleShard.counters[index].add(minute: minute, value: value, group: $0) }
-        } else {
-          ruleShard.counters[index].add(minute: minute, value: value, group: nil)
-        }
+        count(counter: index, view, program, minute: minute)
       }
     }
     guard let timestamp = event.timestamp else {
@@ -407,6 +393,19 @@ package struct SummarySink: LineSink, ~Copyable {
       let index = passed.trailingZeroBitCount
       passed &= passed &- 1
       accumulate(index, view, program, service: service, route: route, bucket: bucket, matches: matches)
+    }
+  }
+
+  /// Counts the event for business counter `index`, whose predicate it
+  /// matched: in its minute, its group, with the value it sums.
+  @inline(__always)
+  private mutating func count(counter index: Int, _ view: EventView, _ program: RuleProgram, minute: Int64?) {
+    let counter = program.counters[index]
+    let value = counter.sumField.flatMap { view.number($0) }
+    if let groupField = counter.groupField {
+      view.withText(groupField) { ruleShard.counters[index].add(minute: minute, value: value, group: $0) }
+    } else {
+      ruleShard.counters[index].add(minute: minute, value: value, group: nil)
     }
   }
 
