@@ -91,9 +91,8 @@ package final class RuleProgram: @unchecked Sendable {
   /// text tests of each slot, in bit order.
   let memoSlot: [Int]
   let memoNodes: [[Int32]]
-  let memoFields: [Field]
-  /// `memoFields`, read on the hot path.
-  let memoFieldList: UnsafeMutableBufferPointer<Field>
+  /// The field of each memo slot.
+  let memoFields: UnsafeMutableBufferPointer<Field>
   /// Per memo slot, the longest value any of its text tests can match,
   /// or `Int.max` when one of them is a prefix test.
   let memoLongest: UnsafeMutableBufferPointer<Int>
@@ -241,7 +240,7 @@ package final class RuleProgram: @unchecked Sendable {
       nodes[index].maskCount = Int32(bySlot.count)
       masks.append(contentsOf: bySlot.map { Mask(slot: $0.0, bits: $0.1) })
     }
-    memoFields = memoSlot.enumerated().filter { $0.element >= 0 }.sorted { $0.element < $1.element }
+    let memoFields = memoSlot.enumerated().filter { $0.element >= 0 }.sorted { $0.element < $1.element }
       .map { Field(rawValue: $0.offset)! }
 
     func buffer<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -250,7 +249,7 @@ package final class RuleProgram: @unchecked Sendable {
       return UnsafeMutableBufferPointer(rebasing: result[0..<array.count])
     }
     self.masks = buffer(masks)
-    memoFieldList = buffer(memoFields)
+    self.memoFields = buffer(memoFields)
     memoLongest = buffer(
       memoNodes.map { tests in
         tests.map { test -> Int in
@@ -278,7 +277,7 @@ package final class RuleProgram: @unchecked Sendable {
       UnsafeMutableRawPointer(statuses.baseAddress), UnsafeMutableRawPointer(accumulators.baseAddress),
       UnsafeMutableRawPointer(accumulatorCounters.baseAddress), UnsafeMutableRawPointer(fields.baseAddress),
       UnsafeMutableRawPointer(thresholds.baseAddress), UnsafeMutableRawPointer(counters.baseAddress),
-      UnsafeMutableRawPointer(masks.baseAddress), UnsafeMutableRawPointer(memoFieldList.baseAddress),
+      UnsafeMutableRawPointer(masks.baseAddress), UnsafeMutableRawPointer(memoFields.baseAddress),
       UnsafeMutableRawPointer(memoLongest.baseAddress),
     ] {
       base?.deallocate()
@@ -478,7 +477,7 @@ package struct TextMemo: ~Copyable {
 
   @inline(__always)
   private mutating func lookUp(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
-    guard let capture = view.capture(program.memoFieldList[slot]) else { return 0 }
+    guard let capture = view.capture(program.memoFields[slot]) else { return 0 }
     switch capture.kind {
     case .string where !capture.escaped, .number, .bool: break
     case .string: return slowWord(slot, view, program)
@@ -521,7 +520,7 @@ package struct TextMemo: ~Copyable {
   /// A value with escapes or of more than 16 bytes.
   @inline(never)
   private mutating func slowWord(_ slot: Int, _ view: EventView, _ program: RuleProgram) -> UInt64 {
-    view.withText(program.memoFieldList[slot]) { value -> UInt64 in
+    view.withText(program.memoFields[slot]) { value -> UInt64 in
       guard let value else { return 0 }
       // A full table (a field of many values, such as paths): compare directly.
       if long[slot].count >= Self.maxValues { return program.textWord(slot: slot, value) }

@@ -332,8 +332,6 @@ package struct SeriesTable: Sendable {
     var kept = SeriesTable(accumulator: accumulator, maxSeries: maxSeries, maxCells: 0)
     kept.names = names
     kept.seriesOfScope = seriesOfScope
-    kept.scopeBucket = [Int64](repeating: .min, count: scopeBucket.count)
-    kept.scopeCell = [Int32](repeating: -1, count: scopeCell.count)
     kept.currentBucket = [Int64](repeating: .min, count: currentBucket.count)
     kept.currentCell = [Int32](repeating: -1, count: currentCell.count)
     kept.folded = folded
