@@ -71,11 +71,11 @@ package enum Timestamp {
     if i &+ 1 < n && p[i] == UInt8(ascii: " ") && (p[i &+ 1] == UInt8(ascii: "+") || p[i &+ 1] == UInt8(ascii: "-")) {
       i &+= 1
     }
-    var zoned = false
+    var hasOffset = false
     if i < n {
-      zoned = true
       let c = p[i]
       if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
+        hasOffset = true
         i += 1
       } else if c == UInt8(ascii: "+") || c == UInt8(ascii: "-") {
         guard i + 3 <= n, let oh = digits(i + 1, 2), oh <= 23 else { return nil }
@@ -91,12 +91,11 @@ package enum Timestamp {
         }
         guard om <= 59 else { return nil }
         offsetSeconds = (oh * 3600 + om * 60) * (c == UInt8(ascii: "-") ? -1 : 1)
-      } else {
-        zoned = false
+        hasOffset = true
       }
     }
     if i != n {
-      guard let zoneOffset = zoneName(p, from: i, to: n, afterOffset: zoned) else { return nil }
+      guard let zoneOffset = zoneName(p, from: i, to: n, afterOffset: hasOffset) else { return nil }
       offsetSeconds += zoneOffset
     }
     let seconds =
@@ -125,14 +124,22 @@ package enum Timestamp {
       return 0
     }
     guard count >= 2 && count <= 7 && p[start] == UInt8(ascii: " ") else { return nil }
-    var name = ""
+    // The letters, upper-cased, as one word: every line of a PostgreSQL log
+    // ends in one, so no String is made for it.
+    var name: UInt64 = 0
     for k in (start &+ 1)..<end {
       guard (p[k] | 0x20) &- UInt8(ascii: "a") < 26 else { return nil }
-      name.append(Character(Unicode.Scalar(p[k] & ~0x20)))
+      name = name << 8 | UInt64(p[k] & ~0x20)
     }
     if afterOffset { return 0 }
-    return zoneAbbreviations[name].map { $0 * 60 }
+    return zoneOffsets[name].map { $0 * 60 }
   }
+
+  /// `zoneAbbreviations` by their letters packed as `zoneName` packs them.
+  private static let zoneOffsets: [UInt64: Int] = Dictionary(
+    uniqueKeysWithValues: zoneAbbreviations.map { name, minutes in
+      (name.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, minutes)
+    })
 
   /// Zone abbreviations read without an offset, in minutes east of UTC:
   /// the common ones that name one offset only (not CST, IST or AST, each
