@@ -150,12 +150,21 @@ package enum RouteFolder {
     /// that ends a path segment (`/`, `?`, `#`).
     @inline(__always)
     mutating func add(_ c: UInt8, at i: Int) -> Bool {
-      if c &- UInt8(ascii: "0") < 10 {
-        digits &+= 1
-        hex &+= 1
-      } else if (c | 0x20) &- UInt8(ascii: "a") < 26 {
-        if (c | 0x20) &- UInt8(ascii: "a") < 6 { hex &+= 1 }
-      } else if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") {
+      // Letters and digits, nearly every byte of a path, without a branch
+      // between the two: a path like `/api/orders/8412` alternates between
+      // them, and a branch there was mispredicted at every change.
+      // (x - n) >> 31 is 1 when x < n, as a number rather than a branch.
+      let digit = (UInt32(c &- UInt8(ascii: "0")) &- 10) >> 31
+      let letter = UInt32((c | 0x20) &- UInt8(ascii: "a"))
+      guard digit | ((letter &- 26) >> 31) != 0 else { return addOther(c, at: i) }
+      digits &+= Int(digit)
+      hex &+= Int(digit | ((letter &- 6) >> 31))
+      return true
+    }
+
+    /// `add` for a byte that is neither a letter nor a digit.
+    private mutating func addOther(_ c: UInt8, at i: Int) -> Bool {
+      if c == UInt8(ascii: "/") || c == UInt8(ascii: "?") || c == UInt8(ascii: "#") {
         return false
       } else if c == UInt8(ascii: "_") {
         if underscoreAt < 0 {
