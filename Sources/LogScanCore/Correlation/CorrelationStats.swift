@@ -81,8 +81,8 @@ package struct CorrelationStats: Sendable {
 
   /// Counts a request joined from pieces.
   package mutating func add(_ track: RequestTrack) {
-    let route = track.entryRoute.map { Array($0.utf8) }
-    let index = route.withUnsafeBytes { routeIndex($0) }
+    var route = track.entryRoute
+    let index = route?.withUTF8 { routeIndex(UnsafeRawBufferPointer($0)) } ?? routeIndex(nil)
     let kept = track.id.withUnsafeBytes { id in
       count(
         start: track.start, duration: track.duration, newest: track.newest, id: id, events: track.events,

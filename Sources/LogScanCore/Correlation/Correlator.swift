@@ -32,6 +32,10 @@ struct Correlator {
   private var heads: [RequestTrack] = []
   /// The sink's route ids to `stats.entryRoutes` ids (-1: not yet looked up).
   private var routeMap: [Int32] = []
+  /// The sink's service and route names as Strings, made once each: every
+  /// request handed to the joiner names them.
+  private var serviceNames = NameCache()
+  private var routeNames = NameCache()
   private var noRoute = -1
   /// Requests opened before the unit's event time passed this may continue
   /// a request of the previous unit.
@@ -280,7 +284,9 @@ struct Correlator {
   }
 
   /// The record as a `RequestTrack` (names instead of the sink's ids).
-  private func track(_ record: Int32, services: borrowing Interner, routes: borrowing Interner) -> RequestTrack {
+  private mutating func track(
+    _ record: Int32, services: borrowing Interner, routes: borrowing Interner
+  ) -> RequestTrack {
     let r = table[record]
     var track = RequestTrack(id: Array(table.id(record)))
     track.user = table.user(record)
@@ -290,7 +296,7 @@ struct Correlator {
     track.start = r.start
     track.end = r.end
     track.entryStart = r.entryStart
-    track.entryRoute = r.entryRoute >= 0 ? routes.string(Int(r.entryRoute)) : nil
+    track.entryRoute = r.entryRoute >= 0 ? routeNames.name(Int(r.entryRoute), in: routes) : nil
     track.entryStatus = r.entryStatus >= 0 ? Int(r.entryStatus) : nil
     track.maxStatus = r.maxStatus >= 0 ? Int(r.maxStatus) : nil
     track.events = Int(r.events)
@@ -301,12 +307,25 @@ struct Correlator {
       track.services.append(
         RequestTrack.ServiceSpan(
           service: span.service == RequestTable.otherService
-            ? RequestTrack.otherServices : services.string(Int(span.service)),
+            ? RequestTrack.otherServices : serviceNames.name(Int(span.service), in: services),
           start: timed ? r.base + Int64(span.start) * 1000 : .max,
           end: timed ? r.base + Int64(span.end) * 1000 : .min,
           events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
     }
     return track
+  }
+}
+
+/// An interner's names as Strings, each made on first use.
+private struct NameCache {
+  private var names: [String?] = []
+
+  mutating func name(_ id: Int, in interner: borrowing Interner) -> String {
+    if id >= names.count { names += [String?](repeating: nil, count: id + 1 - names.count) }
+    if let name = names[id] { return name }
+    let name = interner.string(id)
+    names[id] = name
+    return name
   }
 }
 
