@@ -221,6 +221,38 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     #expect(Set(report.services.map(\.name)) == services)
   }
 
+  /// ASP.NET Core and Rails write a line when a request starts and another
+  /// when it ends, both with its path: a route counts the ends (those with
+  /// a status or a duration), as a Foundation reading of the documented
+  /// fields does, so that each request counts once and error rates are not
+  /// halved.
+  @Test(arguments: [("dotnet", ["State"]), ("semantic_logger", ["payload"])])
+  func requestStartLinesAreNotRequestsOfTheirRoute(format: String, container: [String]) throws {
+    let path = fixture("formats/\(format).jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var starts = 0
+    var ends = 0
+    var failedEnds = 0
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      let request = object[container[0]] as? [String: Any] ?? [:]
+      guard (request["Path"] ?? request["path"]) is String else { continue }
+      let status = number(request["StatusCode"] ?? request["status"])
+      let duration = number(request["ElapsedMilliseconds"] ?? object["duration_ms"])
+      if status == nil && duration == nil {
+        starts += 1
+      } else {
+        ends += 1
+        let level = (object["LogLevel"] ?? object["level"]) as? String ?? ""
+        if (status ?? 0) >= 500 || ["Error", "Critical", "error", "fatal"].contains(level) { failedEnds += 1 }
+      }
+    }
+    #expect(starts > 0 && ends > starts - 1 && failedEnds > 0)
+    let report = SummaryReport(summarize([path]))
+    #expect(report.routes.reduce(0) { $0 + $1.events } == ends)
+    #expect(report.routes.reduce(0) { $0 + $1.errors } == failedEnds)
+  }
+
   /// CLEF leaves `@l` out for Information events: those are info, not
   /// "none", read as Serilog's documentation says, with Foundation. Through
   /// the parse-ahead thread (zstd) as well.

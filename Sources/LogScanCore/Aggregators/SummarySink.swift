@@ -181,7 +181,7 @@ package struct SummarySink: LineSink, ~Copyable {
       shard.lines.parsed &+= 1
       formatTally[format] &+= 1
       if extractor.lineNeedsRepair { shard.lines.repairedUTF8 += 1 }
-      add(event, bytes)
+      add(event, bytes, format: format)
       if audits { audit(bytes, number: number, json: true) }
     }
   }
@@ -206,7 +206,7 @@ package struct SummarySink: LineSink, ~Copyable {
   static let notJSON = "(not JSON)"
 
   @inline(__always)
-  private mutating func add(_ event: Event, _ line: UnsafeRawBufferPointer) {
+  private mutating func add(_ event: Event, _ line: UnsafeRawBufferPointer, format: Int) {
     let isError = event.isError
     let minute = event.timestamp.map(Timestamp.minute(of:))
     shard.levels[Int(event.level.rawValue)] &+= 1
@@ -233,7 +233,7 @@ package struct SummarySink: LineSink, ~Copyable {
       path = request.path
       if method == nil { method = request.method }
     }
-    if let path, path.count > 0 {
+    if let path, path.count > 0, !formats.catalog.isRequestStart(event, format: format) {
       let route = withUnsafeTemporaryAllocation(byteCount: RouteFolder.maxLength, alignment: 8) { buffer in
         let count = RouteFolder.fold(method: method, path: path, into: buffer)
         return shard.routes.index(of: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))

@@ -77,6 +77,9 @@ package struct FormatCatalog: Sendable {
   /// For each format, the level of a line without a level field (see
   /// `LogFormat.levelWhenAbsent`).
   private let levelsWhenAbsent: [Level?]
+  /// For each format, whether it writes request-start lines (see
+  /// `LogFormat.logsRequestStarts`).
+  private let logsRequestStarts: [Bool]
 
   package init(formats: [LogFormat], fallback: FieldMap, overrides: [LogFormat.Key] = []) {
     var bits: [[String]: Int] = [:]
@@ -102,6 +105,7 @@ package struct FormatCatalog: Sendable {
     }
     self.masks = masks
     levelsWhenAbsent = formats.map(\.levelWhenAbsent) + [nil]
+    logsRequestStarts = formats.map(\.logsRequestStarts) + [false]
     names = formats.map(\.name) + [LogFormat.unknownName]
     tables = formats.map { marked(.preferring($0, overrides: overrides)) } + [marked(fallback)]
   }
@@ -115,6 +119,13 @@ package struct FormatCatalog: Sendable {
     }
     event.level = level
     return .event(event)
+  }
+
+  /// True for the line a framework writes when a request starts (see
+  /// `LogFormat.logsRequestStarts`): it is not a request of its route.
+  @inline(__always)
+  package func isRequestStart(_ event: Event, format: Int) -> Bool {
+    logsRequestStarts[format] && event.status == nil && event.duration == nil
   }
 
   /// The index of "json": lines of no known format.

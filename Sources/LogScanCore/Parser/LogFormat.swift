@@ -27,6 +27,12 @@ package struct LogFormat: Sendable {
   /// The level of a line that has no level field, when the format leaves
   /// it out for one level (nil: such a line has none).
   package var levelWhenAbsent: Level? = nil
+  /// The framework writes a line when a request starts as well as when it
+  /// ends, both with the method and path (ASP.NET Core's "Request starting",
+  /// Rails' "Started GET"). A line of such a format with a path but neither
+  /// a status nor a duration is a start: not counted as a request of its
+  /// route, or each request would count twice and error rates read half.
+  package var logsRequestStarts = false
 }
 
 /// The marker keys a line has, a bit each (see `LogFormat.markers`): the
@@ -252,7 +258,7 @@ extension LogFormat {
         Key(["named_tags", "user_id"], .userId), Key(["payload", "request_id"], .requestId),
         Key(["exception", "message"], .message),
       ],
-      markers: [[["level_index"]]]),
+      markers: [[["level_index"]]], logsRequestStarts: true),
     LogFormat(
       name: "dotnet",
       summary: ".NET Microsoft.Extensions.Logging JSON console (ASP.NET Core: LogLevel, Category, State)",
@@ -265,7 +271,7 @@ extension LogFormat {
         Key(["State", "Method"], .method), Key(["State", "Path"], .path),
         Key(["State", "RequestId"], .requestId), Key(["State", "TraceId"], .requestId),
       ],
-      markers: [[["LogLevel"], ["Category"]]]),
+      markers: [[["LogLevel"], ["Category"]]], logsRequestStarts: true),
     LogFormat(
       name: "gelf",
       summary: "GELF (Graylog; graypy, Spring Boot's gelf, Docker's gelf driver): short_message, syslog levels",
