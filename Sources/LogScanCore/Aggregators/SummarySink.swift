@@ -130,8 +130,8 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Hands the unit's requests that may continue in another unit to the joiner.
   mutating func flushRequests() {
     guard correlates, currentUnit >= 0 else { return }
-    let (heads, tails) = correlator.endUnit(services: shard.services.names, routes: shard.routes.names)
-    joiner!.deliver(unit: currentUnit, heads: heads, tails: tails)
+    joiner!.deliver(
+      unit: currentUnit, correlator.endUnit(services: shard.services.names, routes: shard.routes.names))
     currentUnit = -1
   }
 

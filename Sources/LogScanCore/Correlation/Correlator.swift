@@ -28,8 +28,9 @@ struct Correlator {
   var stats: CorrelationStats
   /// Completed (unlinked) records not yet counted.
   private var pending: [Int32] = []
-  /// Requests opened at the start of the unit and completed in it.
-  private var heads: [RequestTrack] = []
+  /// What the unit hands to the joiner: the requests opened at its start
+  /// and completed in it, then those still open at its end.
+  private var batch = SeamBatch()
   /// The sink's route ids to `stats.entryRoutes` ids (-1: not yet looked up).
   private var routeMap: [Int32] = []
   /// The sink's service and route names as Strings, made once each: every
@@ -72,26 +73,24 @@ struct Correlator {
   /// Enough completed requests wait to be counted.
   var needsFlush: Bool { pending.count >= Self.flushAt }
 
-  /// Ends the unit: the requests completed at its start, and every request
-  /// still open (with whether it was opened at the start).
-  mutating func endUnit(
-    services: borrowing Interner, routes: borrowing Interner
-  ) -> (heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {
-    var tails: [(track: RequestTrack, head: Bool)] = []
+  /// Ends the unit: the requests completed at its start and every request
+  /// still open (with whether it was opened at the start), for the joiner.
+  mutating func endUnit(services: borrowing Interner, routes: borrowing Interner) -> SeamBatch {
     for record in table.openRecords {
       if isLastUnit && !table.pointer(record).pointee.edge {
         // Nothing comes after the last unit, and the record did not start
         // at its beginning: it is complete, and counted here (no copy).
         complete(record)
       } else {
-        tails.append((track(record, services: services, routes: routes), table.pointer(record).pointee.edge))
+        batch.append(table.pointer(record).pointee, id: table.id(record), user: table.userBytes(record), head: false)
       }
     }
     flush(services: services, routes: routes)
     table.reset()
-    let done = heads
-    heads = []
-    return (done, tails)
+    batch.services = (0..<services.count).map { serviceNames.name($0, in: services) }
+    batch.routes = (0..<routes.count).map { routeNames.name($0, in: routes) }
+    defer { batch = SeamBatch() }
+    return batch
   }
 
   mutating func uncorrelated() { stats.uncorrelated &+= 1 }
@@ -242,22 +241,23 @@ struct Correlator {
   }
 
   /// Counts the completed requests (a request opened at the start of the
-  /// unit goes to `heads` instead: it may continue one of the previous unit).
+  /// unit goes to the batch's heads instead: it may continue one of the
+  /// previous unit).
   mutating func flush(services: borrowing Interner, routes: borrowing Interner) {
     for (k, record) in pending.enumerated() {
       if k &+ Self.prefetchDistance < pending.count { table.prefetch(pending[k &+ Self.prefetchDistance]) }
       let r = table.pointer(record)
       // Heads wait for the unit's end; past the cap (a very busy start of
       // a unit) they are counted here, as if nothing came before them.
-      if r.pointee.edge && heads.count < maxOpen {
-        heads.append(track(record, services: services, routes: routes))
+      if r.pointee.edge && batch.heads.count < maxOpen {
+        batch.append(r.pointee, id: table.id(record), user: table.userBytes(record), head: true)
       } else {
         let route = entryRouteIndex(r.pointee.entryRoute, routes: routes)
         let (start, end) = (r.pointee.start, r.pointee.end)
         let kept = stats.count(
           start: start, duration: start <= end ? end - start : nil, newest: r.pointee.newest, id: table.id(record),
           events: Int(r.pointee.events), services: Int(r.pointee.spanCount), failed: r.pointee.failed,
-          status: Self.status(r), route: route)
+          status: r.pointee.status, route: route)
         if kept { stats.keep(track(record, services: services, routes: routes)) }
       }
       table.release(record)
@@ -278,41 +278,19 @@ struct Correlator {
     return Int(routeMap[local])
   }
 
-  private static func status(_ r: UnsafeMutablePointer<RequestTable.Record>) -> Int? {
-    let (entry, highest) = (r.pointee.entryStatus, r.pointee.maxStatus)
-    return entry >= 0 ? Int(entry) : highest >= 0 ? Int(highest) : nil
-  }
-
   /// The record as a `RequestTrack` (names instead of the sink's ids).
   private mutating func track(
     _ record: Int32, services: borrowing Interner, routes: borrowing Interner
   ) -> RequestTrack {
-    let r = table[record]
-    var track = RequestTrack(id: Array(table.id(record)))
-    track.user = table.user(record)
-    track.firstSeen = r.firstSeen
-    track.lastSeen = r.lastSeen
-    track.newest = r.newest
-    track.start = r.start
-    track.end = r.end
-    track.entryStart = r.entryStart
-    track.entryRoute = r.entryRoute >= 0 ? routeNames.name(Int(r.entryRoute), in: routes) : nil
-    track.entryStatus = r.entryStatus >= 0 ? Int(r.entryStatus) : nil
-    track.maxStatus = r.maxStatus >= 0 ? Int(r.maxStatus) : nil
-    track.events = Int(r.events)
-    track.failed = r.failed
-    for k in 0..<Int(r.spanCount) {
-      let span = r.spans[k]
-      let timed = span.start <= span.end
-      track.services.append(
-        RequestTrack.ServiceSpan(
-          service: span.service == RequestTable.otherService
-            ? RequestTrack.otherServices : serviceNames.name(Int(span.service), in: services),
-          start: timed ? r.base + Int64(span.start) * 1000 : .max,
-          end: timed ? r.base + Int64(span.end) * 1000 : .min,
-          events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
+    var serviceNames = self.serviceNames
+    var routeNames = self.routeNames
+    defer {
+      self.serviceNames = serviceNames
+      self.routeNames = routeNames
     }
-    return track
+    return RequestTrack(
+      table[record], id: table.id(record), user: table.userBytes(record),
+      service: { serviceNames.name($0, in: services) }, route: { routeNames.name($0, in: routes) })
   }
 }
 
@@ -326,98 +304,5 @@ private struct NameCache {
     let name = interner.string(id)
     names[id] = name
     return name
-  }
-}
-
-/// Joins the requests cut by work-unit boundaries, so that the result does
-/// not depend on how the input was split. Units are joined in plan order:
-/// the requests still open at the end of unit k (its tails) meet the
-/// requests opened at the start of unit k+1 (its heads); a head with the id
-/// of a tail, starting at most `idle` after it, is the same request. The
-/// same holds across files, in the order given (rotated files oldest first).
-package final class SeamJoiner: @unchecked Sendable {
-  private struct Delivery {
-    var heads: [RequestTrack]
-    var tails: [(track: RequestTrack, head: Bool)]
-  }
-
-  private let lock = ConditionLock()
-  private let idle: Int64
-  let unitCount: Int
-  private let skipped: Set<Int>
-  private var pending: [Int: Delivery] = [:]
-  private var next = 0
-  /// The tails of the last unit joined, by id.
-  private var carry: [[UInt8]: RequestTrack] = [:]
-  private var stats: CorrelationStats
-
-  /// `skipped`: units never read (their input failed to open).
-  package init(settings: CorrelationSettings, limits: SummaryLimits, units: Int, skipped: Set<Int> = []) {
-    idle = settings.idle
-    unitCount = units
-    self.skipped = skipped
-    stats = CorrelationStats(limits: limits, top: settings.top, failedPerMinute: settings.failedPerMinute)
-  }
-
-  func deliver(unit: Int, heads: [RequestTrack], tails: [(track: RequestTrack, head: Bool)]) {
-    lock.withLock {
-      pending[unit] = Delivery(heads: heads, tails: tails)
-      while next < unitCount {
-        if skipped.contains(next) {
-          next += 1
-          continue
-        }
-        guard let delivery = pending.removeValue(forKey: next) else { break }
-        join(delivery)
-        next += 1
-      }
-    }
-  }
-
-  private func join(_ delivery: Delivery) {
-    for head in delivery.heads {
-      if let earlier = carry.removeValue(forKey: head.id) {
-        if earlier.continues(into: head, idle: idle) {
-          var joined = earlier
-          joined.absorb(head)
-          stats.add(joined)
-        } else {
-          stats.add(earlier)
-          stats.add(head)
-        }
-      } else {
-        stats.add(head)
-      }
-    }
-    var nextCarry: [[UInt8]: RequestTrack] = [:]
-    for (tail, isHead) in delivery.tails {
-      var track = tail
-      if isHead, let earlier = carry.removeValue(forKey: tail.id) {
-        if earlier.continues(into: tail, idle: idle) {
-          track = earlier
-          track.absorb(tail)
-        } else {
-          stats.add(earlier)
-        }
-      }
-      nextCarry[track.id] = track
-    }
-    // What the previous unit left open and this one did not continue ended there.
-    for track in carry.values { stats.add(track) }
-    carry = nextCarry
-  }
-
-  /// Joins what is left (units with nothing delivered count as empty) and
-  /// completes every request still open.
-  package func finish() -> CorrelationStats {
-    lock.withLock {
-      while next < unitCount {
-        if let delivery = pending.removeValue(forKey: next) { join(delivery) }
-        next += 1
-      }
-      for track in carry.values { stats.add(track) }
-      carry = [:]
-      return stats
-    }
   }
 }

@@ -223,10 +223,11 @@ struct RequestTable {
     return UnsafeRawBufferPointer(start: bytes.base + Int(r.pointee.idStart), count: Int(r.pointee.idLength))
   }
 
-  func user(_ record: Int32) -> [UInt8]? {
+  /// The user id's bytes (nil: none), valid until the table changes.
+  func userBytes(_ record: Int32) -> UnsafeRawBufferPointer? {
     let r = records.base + Int(record)
     guard r.pointee.userLength >= 0 else { return nil }
-    return Array(UnsafeRawBufferPointer(start: bytes.base + Int(r.pointee.userStart), count: Int(r.pointee.userLength)))
+    return UnsafeRawBufferPointer(start: bytes.base + Int(r.pointee.userStart), count: Int(r.pointee.userLength))
   }
 
   // MARK: Prefetching
@@ -320,5 +321,46 @@ struct RequestTable {
     }
     bytes = kept
     deadBytes = 0
+  }
+}
+
+extension RequestTable.Record {
+  /// What the client saw: the entry event's status, else the highest.
+  var status: Int? { entryStatus >= 0 ? Int(entryStatus) : maxStatus >= 0 ? Int(maxStatus) : nil }
+
+  /// The end-to-end latency in nanoseconds; nil without timestamps.
+  var duration: Int64? { start <= end ? end - start : nil }
+}
+
+extension RequestTrack {
+  /// A record as the reports show it: `service` and `route` name the
+  /// record's service and route ids.
+  init(
+    _ r: RequestTable.Record, id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?,
+    service: (Int) -> String, route: (Int) -> String
+  ) {
+    self.init(id: Array(id))
+    self.user = user.map { Array($0) }
+    firstSeen = r.firstSeen
+    lastSeen = r.lastSeen
+    newest = r.newest
+    start = r.start
+    end = r.end
+    entryStart = r.entryStart
+    entryRoute = r.entryRoute >= 0 ? route(Int(r.entryRoute)) : nil
+    entryStatus = r.entryStatus >= 0 ? Int(r.entryStatus) : nil
+    maxStatus = r.maxStatus >= 0 ? Int(r.maxStatus) : nil
+    events = Int(r.events)
+    failed = r.failed
+    for k in 0..<Int(r.spanCount) {
+      let span = r.spans[k]
+      let timed = span.start <= span.end
+      services.append(
+        ServiceSpan(
+          service: span.service == RequestTable.otherService ? Self.otherServices : service(Int(span.service)),
+          start: timed ? r.base + Int64(span.start) * 1000 : .max,
+          end: timed ? r.base + Int64(span.end) * 1000 : .min,
+          events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
+    }
   }
 }

@@ -52,13 +52,6 @@ package struct RequestTrack: Sendable {
   package var status: Int? { entryStatus ?? maxStatus }
   package var idText: String { makeString(id) }
 
-  /// Whether `later` (the same id, read after this one) continues this
-  /// request: its first event is at most `idle` after this one's last.
-  package func continues(into later: RequestTrack, idle: Int64) -> Bool {
-    guard lastSeen != .min, later.firstSeen != .max else { return true }
-    return later.firstSeen <= lastSeen &+ idle
-  }
-
   /// Adds the events of `later`, the rest of this request read after it.
   package mutating func absorb(_ later: RequestTrack) {
     if firstSeen == .max { firstSeen = later.firstSeen }
