@@ -83,16 +83,31 @@ package struct InputPlan: Sendable {
       units.append(Unit(input: index, range: nil))
       return
     }
-    let pieces = max(Int64(options.jobs), (size + options.maxPieceSize - 1) / options.maxPieceSize)
-    var start: Int64 = 0
-    for k in 1...pieces {
-      let nominal = k == pieces ? size : size * k / pieces
-      let end = k == pieces ? size : Self.lineBoundary(after: nominal, in: source, size: size)
-      if end > start {
-        units.append(Unit(input: index, range: start..<end))
-        start = end
-      }
+    for range in Self.pieces(size: size, jobs: options.jobs, largest: options.maxPieceSize, in: source) {
+      units.append(Unit(input: index, range: range))
     }
+  }
+
+  /// A file cut at line starts into pieces the workers take in turn. Each
+  /// piece is a share of what is left (at most `largest`, at least an
+  /// eighth of it), so pieces shrink towards the end of the file and the
+  /// workers finish together: with equal pieces, one worker could still be
+  /// reading the last of them, alone, for as long as a piece takes.
+  private static func pieces(size: Int64, jobs: Int, largest: Int64, in source: FileSource) -> [Range<Int64>] {
+    let share = Int64(2 * max(1, jobs))
+    let largest = max(1, largest)
+    let smallest = max(1, min(largest / 8, size / share))
+    var pieces: [Range<Int64>] = []
+    var start: Int64 = 0
+    while start < size {
+      let remaining = size - start
+      var piece = min(largest, max(smallest, remaining / share))
+      if remaining - piece < smallest { piece = remaining }
+      let end = start + piece >= size ? size : lineBoundary(after: start + piece, in: source, size: size)
+      pieces.append(start..<end)
+      start = end
+    }
+    return pieces
   }
 
   /// The offset just after the first `\n` at or after `offset - 1`: a line
