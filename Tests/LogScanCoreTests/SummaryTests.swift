@@ -278,3 +278,32 @@ import Testing
     for (ms, text) in cases { #expect(Format.duration(ms: ms) == text, "\(ms)") }
   }
 }
+
+@Suite struct JSONWriterTests {
+  /// Every string written reads back the same with Foundation, pretty and
+  /// compact, whatever it holds: quotes, backslashes, control characters,
+  /// U+2028 and U+2029 (escaped), any other text as it is.
+  @Test func stringsReadBackAsWritten() throws {
+    var random = SplitMix64(seed: 7)
+    let alphabet: [Unicode.Scalar] = [
+      "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1F}", "\u{7F}", "é", "€", "😀",
+      "\u{2028}", "\u{2029}", "\u{2027}", "\u{E2}",
+    ]
+    for _ in 0..<500 {
+      let length = Int(random.next() % 24)
+      var text = ""
+      for _ in 0..<length { text.unicodeScalars.append(alphabet[Int(random.next() % UInt64(alphabet.count))]) }
+      let value = JSONValue.object([(text, .array([.string(text), .int(-3), .double(0.5), .null]))])
+      for pretty in [true, false] {
+        let rendered = value.rendered(pretty: pretty)
+        #expect(
+          !rendered.unicodeScalars.contains { $0 == "\u{2028}" || $0 == "\u{2029}" || $0.value < 0x20 && $0 != "\n" })
+        let object = try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as! [String: Any]
+        #expect(object.keys.first == text)
+        let items = object[text] as! [Any]
+        #expect(items[0] as? String == text)
+      }
+    }
+    #expect(JSONValue.string("a\"b\u{2028}").rendered() == #""a\"b\u2028""#)
+  }
+}
