@@ -1,4 +1,5 @@
 import Foundation
+import LogGenerator
 import LogScanCore
 import Testing
 
@@ -483,6 +484,33 @@ private func rule(_ name: String, _ expression: String, window: String = "5m", s
       for (index, predicate) in set.enumerated() {
         let expected = objects.filter { Self.holds(predicate, $0) }.count
         #expect(shard.counters[index].total.count == expected, "\(predicate.description), cached: \(cached)")
+      }
+    }
+  }
+}
+
+@Suite struct LogSketchTests {
+  /// Sketches of parts, merged in any order, are the sketch of the whole:
+  /// the same bucket for every rank.
+  @Test func mergedPartsAreTheWhole() {
+    var random = SplitMix64(seed: 11)
+    for _ in 0..<50 {
+      var whole = LogSketch()
+      var parts = [LogSketch](repeating: LogSketch(), count: 1 + Int(random.next() % 4))
+      var count = 0
+      for _ in 0..<Int(random.next() % 300) {
+        // Values over many powers of two, zero and below now and then.
+        let value =
+          random.next() % 10 == 0 ? -Double(random.next() % 3) : exp(Double(random.next() % 4000) / 100 - 10)
+        whole.add(value)
+        parts[Int(random.next() % UInt64(parts.count))].add(value)
+        count += 1
+      }
+      var merged = LogSketch()
+      for part in parts.shuffled(using: &random) { merged.merge(part) }
+      #expect(merged.total == count && whole.total == count)
+      for rank in stride(from: 1, through: count, by: 1) {
+        #expect(merged.bucket(ofRank: rank)! == whole.bucket(ofRank: rank)!)
       }
     }
   }

@@ -414,10 +414,27 @@ package struct LogSketch: Sendable {
     counts[Int(index - first)] &+= count
   }
 
+  /// Adds the counts of `other`, bucket by bucket, growing the buckets at
+  /// most once (merging is what reading a windowed quantile does, for
+  /// every evaluation).
   package mutating func merge(_ other: LogSketch) {
     nonPositive &+= other.nonPositive
-    for (offset, count) in other.counts.enumerated() where count > 0 {
-      add(Self.lowerBound(other.first + Int32(offset)), count: count)
+    guard !other.counts.isEmpty else { return }
+    guard !counts.isEmpty else {
+      (first, counts) = (other.first, other.counts)
+      return
+    }
+    let low = min(first, other.first)
+    let high = max(first + Int32(counts.count), other.first + Int32(other.counts.count))
+    if low < first || high > first + Int32(counts.count) {
+      var grown = [UInt32](repeating: 0, count: Int(high - low))
+      let shift = Int(first - low)
+      for (offset, count) in counts.enumerated() { grown[shift + offset] = count }
+      (first, counts) = (low, grown)
+    }
+    let shift = Int(other.first - first)
+    counts.withUnsafeMutableBufferPointer { counts in
+      for (offset, count) in other.counts.enumerated() { counts[shift + offset] &+= count }
     }
   }
 
