@@ -168,6 +168,11 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["responseTime"]) ?? number(o["durationMs"]), status: number(o["statusCode"]).map { Int($0) },
       isErrorLevel: o["level"] as? String == "error", service: o["service"] as? String)
   },
+  // Kubernetes components' JSON (zap without a level key): `err` only on
+  // error lines, `v` (verbosity) on info lines.
+  "klog": { o in
+    ReferenceEvent(durationMs: nil, status: nil, isErrorLevel: o["err"] != nil, service: o["logger"] as? String)
+  },
   "nginx": { o in
     ReferenceEvent(
       durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -179,10 +184,10 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger",
+    "semantic_logger", "klog",
   ]
   /// Samples detected as another format than their name.
-  static let detectedAs = ["winston": "canonical"]
+  static let detectedAs = ["winston": "canonical", "klog": "zap"]
 
   @Test(arguments: samples)
   func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {
@@ -251,6 +256,24 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     let report = SummaryReport(summarize([path]))
     #expect(report.routes.reduce(0) { $0 + $1.events } == ends)
     #expect(report.routes.reduce(0) { $0 + $1.errors } == failedEnds)
+  }
+
+  /// Kubernetes components write no level: an info line has its verbosity
+  /// (`v`: 0-3 info, 4 and up debug, as the Kubernetes logging conventions
+  /// have it), an error line has `err`. Levels as Foundation reads them.
+  @Test func klogLevelsComeFromVerbosityAndErr() throws {
+    let path = fixture("formats/klog.jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var expected: [String: Int] = [:]
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      let level =
+        object["err"] != nil ? "error" : (object["v"] as? Int).map { $0 < 4 ? "info" : "debug" } ?? "none"
+      expected[level, default: 0] += 1
+    }
+    #expect(expected["error"] ?? 0 >= 1 && expected["debug"] ?? 0 >= 1 && expected["none"] == nil)
+    let report = SummaryReport(summarize([path]))
+    #expect(Dictionary(uniqueKeysWithValues: report.levels) == expected)
   }
 
   /// CLEF leaves `@l` out for Information events: those are info, not

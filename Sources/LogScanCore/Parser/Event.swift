@@ -200,6 +200,8 @@ package struct EventExtractor: ~Copyable {
   private mutating func level(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Level {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
+    // klog's `err`: whatever it holds, the line is an error.
+    if capture.levelScale == .errorWhenPresent { return .error }
     switch capture.kind {
     case .string:
       if length > 0 && isDigit(start[0]), let number = parseJSONNumber(start, length) {

@@ -44,6 +44,8 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
   /// a level of 35 is between info and warn: info), OpenTelemetry's
   /// severityNumber (1-24, four per level), or a syslog severity (0-7).
   package static func parse(number: Double, scale: LevelScale = .pino) -> Level {
+    if scale == .errorWhenPresent { return .error }
+    if scale == .klogVerbosity { return number < 0 ? .other : number < 4 ? .info : .debug }
     if scale == .syslog {
       switch number {
       case ..<0: return .other

@@ -50,6 +50,12 @@ package enum LevelScale: UInt8, Sendable {
   /// alert, critical), 3 error, 4 warn, 5-6 info (notice, informational),
   /// 7 debug.
   case syslog
+  /// klog's verbosity (`v`, Kubernetes components' JSON logs): an info
+  /// line of verbosity 0-3, debug from 4 on (the Kubernetes logging
+  /// conventions: 4 is debug, 5 and up trace-like detail).
+  case klogVerbosity
+  /// Any value means an error: klog's `err`, which only error lines have.
+  case errorWhenPresent
 }
 
 extension LogFormat {
@@ -127,12 +133,17 @@ extension LogFormat {
       ],
       markers: [[["ts"], ["logger"], ["request", "method"]]]),
     LogFormat(
-      name: "zap", summary: "Go zap (production JSON encoder: ts in seconds, caller)",
-      source: "go.uber.org/zap NewProductionEncoderConfig",
+      name: "zap", summary: "Go zap (production JSON encoder: ts in seconds, caller; Kubernetes components' JSON)",
+      source: "go.uber.org/zap NewProductionEncoderConfig; k8s.io/component-base/logs/json (klog's JSON: v, err)",
       // zap encodes every time.Duration field as float seconds by default.
+      // Kubernetes components log through zap too (--logging-format=json,
+      // k8s.io/component-base/logs/json): no level key, `v` (verbosity) on
+      // info lines, `err` on error lines, ts in milliseconds.
       keys: [
         Key(["ts"], .timestamp), Key(["logger"], .service), Key(["latency"], .duration, .seconds),
         Key(["duration"], .duration, .seconds), Key(["elapsed"], .duration, .seconds),
+        Key(["level"], .level), Key(["v"], .level, .automatic, .klogVerbosity),
+        Key(["err"], .level, .automatic, .errorWhenPresent),
       ],
       markers: [[["ts"], ["caller"]], [["ts"], ["msg"], ["level"]]]),
     LogFormat(
