@@ -51,6 +51,46 @@ func parse(_ text: String) -> Int64? {
     #expect(parse(text) == nil)
   }
 
+  /// Timestamps read one after another with one cache (as lines are) read
+  /// as each does alone, and as Foundation reads them: runs that share the
+  /// day or the second, fractions, offsets, zone names and invalid clocks
+  /// among them.
+  @Test func theCacheOfTheLastDateAndSecondChangesNothing() {
+    var random = SplitMix64(seed: 21)
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    var cache = Timestamp.DateCache()
+    var base = Int64(1_770_460_200)
+    for _ in 0..<20000 {
+      switch random.next() % 10 {
+      case 0: base += Int64(random.next() % 200_000)  // another day, often
+      case 1, 2: base += 1  // the next second
+      default: break  // the same second
+      }
+      let offsetMinutes = [0, 60, -300, 330][Int(random.next() % 4)]
+      formatter.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60)
+      let millis = Int64(random.next() % 1000)
+      var text = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(base) + Double(millis) / 1000))
+      let expected: Int64? = base * 1_000_000_000 + millis * 1_000_000
+      var valid = true
+      switch random.next() % 12 {
+      case 0:
+        // An impossible minute, in a run that shares the date.
+        text = String(text.prefix(14)) + "61" + String(text.dropFirst(16))
+        valid = false
+      case 1:
+        text = String(text.prefix(10)) + " " + String(text.dropFirst(11))
+      case 2 where offsetMinutes == 0:
+        text += " UTC"
+      default: break
+      }
+      let bytes = Array(text.utf8)
+      let cached = bytes.withUnsafeBufferPointer { Timestamp.parseRFC3339($0.baseAddress!, $0.count, cache: &cache) }
+      #expect(cached == parse(text), "\(text)")
+      #expect(cached == (valid ? expected : nil), "\(text)")
+    }
+  }
+
   @Test func agreesWithFoundationOnRandomInstants() {
     var random = SplitMix64(seed: 9)
     let formatter = ISO8601DateFormatter()

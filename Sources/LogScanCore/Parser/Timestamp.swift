@@ -10,30 +10,47 @@ package enum Timestamp {
     return parseRFC3339(p, n, cache: &cache)
   }
 
-  /// Remembers the day of the last date read: consecutive log lines almost
-  /// always share it, so the calendar arithmetic runs once a day.
+  /// Remembers the date and time to the second of the last timestamp
+  /// read: consecutive log lines almost always share the day, and most
+  /// share the second, so the calendar arithmetic runs once a day and the
+  /// clock is read once a second; only the fraction and offset are read
+  /// for every line.
   package struct DateCache {
-    var word: UInt64 = 0
-    var tail: UInt16 = 0
+    /// Bytes 0-7, 8-15 and 15-18 of the last timestamp read.
+    var first: UInt64 = 0
+    var second: UInt64 = 0
+    var third: UInt32 = 0
+    /// Its day, and its seconds since 1970 before the offset (`.min`: none).
     var days = Int.min
+    var local = Int64.min
     package init() {}
   }
 
-  /// `parseRFC3339` with the date part cached.
+  /// `parseRFC3339` with the date and time to the second cached.
   @inline(__always)
   package static func parseRFC3339(_ p: UnsafePointer<UInt8>, _ n: Int, cache: inout DateCache) -> Int64? {
     guard n >= 19 else { return nil }
     let raw = UnsafeRawPointer(p)
-    let word = raw.loadUnaligned(as: UInt64.self)
-    let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
-    if cache.days != Int.min && word == cache.word && tail == cache.tail {
-      return parseTime(p, n, days: cache.days)
+    let first = raw.loadUnaligned(as: UInt64.self)
+    let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    let third = raw.loadUnaligned(fromByteOffset: 15, as: UInt32.self)
+    if cache.local != .min && first == cache.first && second == cache.second && third == cache.third {
+      return parseRest(p, n, local: cache.local)
     }
-    guard let days = parseDate(p) else { return nil }
-    cache.word = word
-    cache.tail = tail
-    cache.days = days
-    return parseTime(p, n, days: days)
+    // The date is bytes 0-9: the first word and two bytes of the second.
+    let days: Int
+    if cache.days != Int.min && first == cache.first
+      && UInt16(truncatingIfNeeded: second) == UInt16(truncatingIfNeeded: cache.second)
+    {
+      days = cache.days
+    } else {
+      guard let parsed = parseDate(p) else { return nil }
+      days = parsed
+    }
+    guard let clock = parseClock(p) else { return nil }
+    let local = Int64(days) * 86400 + Int64(clock)
+    (cache.first, cache.second, cache.third, cache.days, cache.local) = (first, second, third, days, local)
+    return parseRest(p, n, local: local)
   }
 
   private static func parseDate(_ p: UnsafePointer<UInt8>) -> Int? {
@@ -46,13 +63,22 @@ package enum Timestamp {
   }
 
   @inline(__always)
-  private static func parseTime(_ p: UnsafePointer<UInt8>, _ n: Int, days: Int) -> Int64? {
+  /// The time of day of bytes 10-18 (`T` or a space, then `HH:MM:SS`), in
+  /// seconds; a leap second is read as :59.
+  private static func parseClock(_ p: UnsafePointer<UInt8>) -> Int? {
     @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
       let hour = digits(11, 2), p[13] == UInt8(ascii: ":"), let minute = digits(14, 2),
       p[16] == UInt8(ascii: ":"), let second = digits(17, 2)
     else { return nil }
     guard hour <= 23 && minute <= 59 && second <= 60 else { return nil }
+    return hour * 3600 + minute * 60 + min(second, 59)
+  }
+
+  /// What follows the seconds (a fraction, an offset, a zone name), with
+  /// `local` the seconds since 1970 the date and clock read.
+  private static func parseRest(_ p: UnsafePointer<UInt8>, _ n: Int, local: Int64) -> Int64? {
+    @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     var i = 19
     var fraction: Int64 = 0
     if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
@@ -98,9 +124,7 @@ package enum Timestamp {
       guard let zoneOffset = zoneName(p, from: i, to: n, afterOffset: hasOffset) else { return nil }
       offsetSeconds += zoneOffset
     }
-    let seconds =
-      Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
-      - Int64(offsetSeconds)
+    let seconds = local - Int64(offsetSeconds)
     // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262.
     let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     guard !overflow else { return nil }
