@@ -173,6 +173,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   "klog": { o in
     ReferenceEvent(durationMs: nil, status: nil, isErrorLevel: o["err"] != nil, service: o["logger"] as? String)
   },
+  // logback's LogstashEncoder: the MDC and structured arguments as
+  // top-level fields.
+  "logback": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
+      isErrorLevel: o["level"] as? String == "ERROR", service: nil)
+  },
   "nginx": { o in
     ReferenceEvent(
       durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -184,10 +191,10 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog",
+    "semantic_logger", "klog", "logback",
   ]
   /// Samples detected as another format than their name.
-  static let detectedAs = ["winston": "canonical", "klog": "zap"]
+  static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]
 
   @Test(arguments: samples)
   func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {
@@ -327,6 +334,43 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     #expect(report.timeRange.start == formatter.string(from: Date(timeIntervalSince1970: millis.min()! / 1000)))
+  }
+
+  /// logback's `@timestamp` has the JVM zone's offset, and is read on
+  /// every line: also on those whose MDC fields (requestId, duration_ms)
+  /// are canonical names, and on lines that reach a format of their own
+  /// (`@timestamp` is a generic timestamp key).
+  @Test func logstashTimestampsAreReadOnEveryLine() throws {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let path = fixture("formats/logback.jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var times: [Date] = []
+    var canonicalLines: [String] = []
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      let text = try #require(object["@timestamp"] as? String)
+      times.append(try #require(formatter.date(from: text)))
+      // The same line without the markers of its format: read as canonical.
+      var stripped = object
+      stripped["@version"] = nil
+      stripped["logger_name"] = nil
+      stripped["level_value"] = nil
+      stripped["requestId"] = stripped["requestId"] ?? "r-1"
+      let bytes = try JSONSerialization.data(withJSONObject: stripped)
+      canonicalLines.append(String(decoding: bytes, as: UTF8.self))
+    }
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let canonical = writeTemporaryFile(Array((canonicalLines.joined(separator: "\n") + "\n").utf8), in: directory)
+    for input in [path, canonical] {
+      let result = summarize([input])
+      let report = SummaryReport(result)
+      #expect(result.inputs[0].logFormats.first?.name == (input == path ? "logstash" : "canonical"))
+      #expect(report.timeRange.start == formatter.string(from: times.min()!), "\(input)")
+      #expect(report.timeRange.end == formatter.string(from: times.max()!), "\(input)")
+      #expect(result.shard.services.stats.reduce(0) { $0 + $1.timedEvents } == times.count, "\(input)")
+    }
   }
 
   @Test func mixedInputsKeepTheirOwnFormats() {

@@ -237,6 +237,17 @@ extension LogFormat {
       ],
       markers: [[["loggerFqcn"]], [["loggerName"], ["endOfBatch"]]]),
     LogFormat(
+      name: "logstash",
+      summary: "Java logback with logstash-logback-encoder (Spring Boot's JSON: @timestamp, logger_name, MDC fields)",
+      source: "sample from Debian's liblogstash-logback-encoder-java 7.2 (LogstashEncoder on logback 1.2) with MDC "
+        + "and structured arguments; app_name, springAppName and X-B3-TraceId as Spring setups add them",
+      keys: [
+        Key(["@timestamp"], .timestamp), Key(["level"], .level), Key(["message"], .message),
+        Key(["app_name"], .service), Key(["appName"], .service), Key(["springAppName"], .service),
+        Key(["X-B3-TraceId"], .requestId),
+      ],
+      markers: [[["@version"], ["logger_name"]], [["@version"], ["level_value"]]]),
+    LogFormat(
       name: "hclog", summary: "HashiCorp go-hclog JSON (Consul, Nomad, Vault, Terraform with -log-json)",
       source: "hashicorp/go-hclog JSONFormat (@level, @message, @module, @timestamp, call key/values); "
         + "sample from Debian's golang-github-hashicorp-go-hclog-dev 0.11",
@@ -362,7 +373,8 @@ extension LogFormat {
   package static let generic: [Key] = [
     Key(["message"], .message), Key(["msg"], .message), Key(["text"], .message),
     Key(["level"], .level), Key(["lvl"], .level), Key(["loglevel"], .level),
-    Key(["timestamp"], .timestamp), Key(["time"], .timestamp), Key(["ts"], .timestamp), Key(["date"], .timestamp),
+    Key(["timestamp"], .timestamp), Key(["@timestamp"], .timestamp), Key(["time"], .timestamp),
+    Key(["ts"], .timestamp), Key(["date"], .timestamp),
     Key(["service"], .service), Key(["app"], .service), Key(["application"], .service),
     Key(["requestId"], .requestId), Key(["request_id"], .requestId), Key(["req_id"], .requestId),
     Key(["reqId"], .requestId), Key(["trace_id"], .requestId), Key(["traceId"], .requestId),
