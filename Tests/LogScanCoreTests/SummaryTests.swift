@@ -307,3 +307,46 @@ import Testing
     #expect(JSONValue.string("a\"b\u{2028}").rendered() == #""a\"b\u2028""#)
   }
 }
+
+@Suite struct ScopeTableTests {
+  /// Looked up in any order, keys get the ids a dictionary gives them (in
+  /// order of first sight, up to the cap, then "(other)", each such lookup
+  /// counted), whatever the table remembers of recent keys: many keys
+  /// share its slots.
+  @Test func indexesAgreeWithADictionary() {
+    var random = SplitMix64(seed: 3)
+    let keys = (0..<120).map { k -> [UInt8] in
+      let length = Int(random.next() % 40)
+      return (0..<length).map { _ in UInt8(65 + random.next() % 3) } + Array("\(k % 60)".utf8)
+    }
+    for limit in [5, 50, 1000] {
+      var table = ScopeTable(limit: limit)
+      var reference: [[UInt8]: Int] = [:]
+      var order: [[UInt8]] = []
+      var folded = 0
+      for _ in 0..<20000 {
+        let key = keys[Int(random.next() % UInt64(keys.count))]
+        let id = key.withUnsafeBytes { table.index(of: $0) }
+        let expected: Int
+        if let known = reference[key] {
+          expected = known
+        } else if order.count < limit {
+          expected = order.count
+          reference[key] = expected
+          order.append(key)
+        } else {
+          let other = Array(ScopeTable.otherKey.utf8)
+          if reference[other] == nil {
+            reference[other] = order.count
+            order.append(other)
+          }
+          expected = reference[other]!
+          folded += 1
+        }
+        #expect(id == expected)
+      }
+      #expect(table.folded == folded)
+      #expect((0..<table.count).map { table.name($0) } == order.map { String(decoding: $0, as: UTF8.self) })
+    }
+  }
+}

@@ -42,8 +42,9 @@ package struct Interner: Sendable {
     }
   }
 
+  /// Whether `id`'s bytes are `key`'s.
   @inline(__always)
-  private func equals(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+  func equals(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
     let start = Int(starts[id])
     let length = Int(starts[id + 1]) - start
     guard length == key.count else { return false }

@@ -62,16 +62,48 @@ package struct ScopeTable: Sendable {
   /// Events that went to "(other)" because the table was full.
   package private(set) var folded = 0
 
+  /// The scopes of recent keys, by a cheap mix of a key's length and its
+  /// first and last bytes (-1: none): a log has a few services and routes,
+  /// each looked up on most of its lines, and checking one candidate's
+  /// bytes costs a fraction of hashing the key and probing the table.
+  private var recent = InlineArray<32, Int32>(repeating: -1)
+
   package init(limit: Int) { self.limit = limit }
 
   /// The index of `key`'s scope; a new key when the table is full goes to
   /// "(other)".
   @inline(__always)
   package mutating func index(of key: UnsafeRawBufferPointer) -> Int {
+    let slot = Self.recentSlot(key)
+    let candidate = Int(recent[slot])
+    if candidate >= 0 && candidate < names.count && names.equals(candidate, key) { return candidate }
     let (id, added, wasFolded) = names.intern(key, limit: limit)
     if added { stats.append(ScopeStats()) }
-    if wasFolded { folded += 1 }
+    if wasFolded {
+      // Never remembered: each key folded into "(other)" counts.
+      folded += 1
+    } else {
+      recent[slot] = Int32(id)
+    }
     return id
+  }
+
+  /// Where `key` is remembered in `recent`.
+  @inline(__always)
+  private static func recentSlot(_ key: UnsafeRawBufferPointer) -> Int {
+    let n = key.count
+    guard n > 0, let base = key.baseAddress else { return 0 }
+    let first: UInt64
+    let last: UInt64
+    if n >= 8 {
+      first = base.loadUnaligned(as: UInt64.self)
+      last = base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+    } else {
+      first = UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: n >> 1, as: UInt8.self)) << 8
+      last = UInt64(base.load(fromByteOffset: n &- 1, as: UInt8.self))
+    }
+    let mixed = (first ^ (last &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
+    return Int(truncatingIfNeeded: mixed >> 59)
   }
 
   package mutating func merge(_ other: ScopeTable) {
