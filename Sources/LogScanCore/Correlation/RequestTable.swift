@@ -130,26 +130,30 @@ struct RequestTable {
   mutating func insert(_ id: UnsafeRawBufferPointer, hash: UInt64, user: UnsafeRawBufferPointer?, key: Int64) -> Int32 {
     if (count + 1) * 2 > slots.count { grow() }
     let record: Int32
+    var generation: UInt32 = 0
     if free.count > 0 {
       record = free.removeLast()
+      generation = records.base[Int(record)].generation
     } else {
       record = Int32(records.count)
       records.append(Record())
     }
-    var fresh = Record()
-    fresh.generation = records.base[Int(record)].generation
-    fresh.live = true
-    fresh.linked = true
-    fresh.hash = hash
-    fresh.idStart = Int32(bytes.count)
-    fresh.idLength = UInt16(id.count)
+    // Written in place: building the record aside and copying it in cost
+    // a second initialisation and a copy of its three cache lines.
+    let fresh = records.base + Int(record)
+    fresh.pointee = Record()
+    fresh.pointee.generation = generation
+    fresh.pointee.live = true
+    fresh.pointee.linked = true
+    fresh.pointee.hash = hash
+    fresh.pointee.idStart = Int32(bytes.count)
+    fresh.pointee.idLength = UInt16(id.count)
     bytes.append(id)
     if let user {
-      fresh.userStart = Int32(bytes.count)
-      fresh.userLength = Int16(user.count)
+      fresh.pointee.userStart = Int32(bytes.count)
+      fresh.pointee.userLength = Int16(user.count)
       bytes.append(user)
     }
-    records[Int(record)] = fresh
     place(record, hash: hash)
     count += 1
     push(record, key: key)
