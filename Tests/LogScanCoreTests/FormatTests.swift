@@ -265,6 +265,41 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     #expect(report.routes.reduce(0) { $0 + $1.errors } == failedEnds)
   }
 
+  /// Fastify logs "incoming request" (req) and "request completed" (res,
+  /// responseTime) as two lines with one reqId; pino-http's `req.log`
+  /// puts req on every line an app writes during a request. A route counts
+  /// the lines with a status or a duration; a correlated request still
+  /// enters by the route of its first line with a path, and ends with its
+  /// completion's status. Expected figures read with Foundation.
+  @Test func fastifyRoutesCountCompletionsAndRequestsKeepTheirEntryRoute() throws {
+    let path = fixture("formats/fastify.jsonl")
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var routeEvents = 0
+    var entry: [String: String] = [:]
+    var status: [String: Int] = [:]
+    for line in data.split(separator: 0x0A) {
+      let object = try JSONSerialization.jsonObject(with: line) as! [String: Any]
+      let request = object["req"] as? [String: Any]
+      let code = (object["res"] as? [String: Any])?["statusCode"] as? Int
+      guard let id = (object["reqId"] as? String) ?? (request?["id"] as? Int).map(String.init) else { continue }
+      if let url = request?["url"] as? String, entry[id] == nil {
+        entry[id] = "\(request!["method"] as! String) \(url)"
+      }
+      if let code { status[id] = code }
+      if request != nil && (code != nil || object["responseTime"] != nil) { routeEvents += 1 }
+    }
+    #expect(entry.count == 3 && routeEvents == 1)
+    let report = SummaryReport(summarize([path]), filter: Redactor.standard)
+    #expect(report.routes.reduce(0) { $0 + $1.events } == routeEvents)
+    #expect(report.routes.allSatisfy { $0.events > 0 })
+    let requests = try #require(report.requests)
+    #expect(requests.requests == entry.count)
+    #expect(requests.failed == status.values.filter { $0 >= 500 }.count)
+    let folded = Set(
+      entry.values.map { $0.replacingOccurrences(of: #"/\d+$"#, with: "/:id", options: .regularExpression) })
+    #expect(Set(requests.entryRoutes.map(\.name)) == folded)
+  }
+
   /// Kubernetes components write no level: an info line has its verbosity
   /// (`v`: 0-3 info, 4 and up debug, as the Kubernetes logging conventions
   /// have it), an error line has `err`. Levels as Foundation reads them.

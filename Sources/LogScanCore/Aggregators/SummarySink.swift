@@ -233,13 +233,19 @@ package struct SummarySink: LineSink, ~Copyable {
       path = request.path
       if method == nil { method = request.method }
     }
-    if let path, path.count > 0, !formats.catalog.isRequestStart(event, format: format) {
+    // The route a correlated request enters by: also that of a line that
+    // is not a request of its route (see `LogFormat.logsRequestStarts`).
+    var entryRoute: Int?
+    if let path, path.count > 0 {
       let route = withUnsafeTemporaryAllocation(byteCount: RouteFolder.maxLength, alignment: 8) { buffer in
         let count = RouteFolder.fold(method: method, path: path, into: buffer)
         return shard.routes.index(of: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
       }
-      routeIndex = route
-      shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
+      entryRoute = route
+      if !formats.catalog.isRequestStart(event, format: format) {
+        routeIndex = route
+        shard.routes.stats[route].add(event, isError: isError, minute: minute, minuteBudget: &shard.minuteBudget)
+      }
     }
 
     if correlates {
@@ -247,7 +253,7 @@ package struct SummarySink: LineSink, ~Copyable {
         correlator.add(
           id: id, user: Self.text(extractor, .userId, line, &userText).flatMap { $0.isEmpty ? nil : $0 }, event: event,
           isError: isError,
-          service: service, route: routeIndex)
+          service: service, route: entryRoute)
         if correlator.needsFlush {
           correlator.flush(services: shard.services.names, routes: shard.routes.names)
         }

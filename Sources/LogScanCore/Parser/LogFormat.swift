@@ -27,11 +27,13 @@ package struct LogFormat: Sendable {
   /// The level of a line that has no level field, when the format leaves
   /// it out for one level (nil: such a line has none).
   package var levelWhenAbsent: Level? = nil
-  /// The framework writes a line when a request starts as well as when it
-  /// ends, both with the method and path (ASP.NET Core's "Request starting",
-  /// Rails' "Started GET"). A line of such a format with a path but neither
-  /// a status nor a duration is a start: not counted as a request of its
-  /// route, or each request would count twice and error rates read half.
+  /// The framework writes lines with a request's method and path that are
+  /// not its end: when it starts (ASP.NET Core's "Request starting", Rails'
+  /// "Started GET", Fastify's "incoming request") or while it runs
+  /// (pino-http's `req.log`). A line of such a format with a path but
+  /// neither a status nor a duration is not counted as a request of its
+  /// route, or requests would count twice and error rates read half; its
+  /// route is still the request's entry route when it is correlated.
   package var logsRequestStarts = false
 }
 
@@ -197,7 +199,10 @@ extension LogFormat {
         Key(["reqId"], .requestId), Key(["req", "method"], .method), Key(["req", "url"], .path),
         Key(["res", "statusCode"], .status), Key(["name"], .service),
       ],
-      markers: [[["pid"], ["hostname"], ["msg"]], [["responseTime"], ["req"]]]),
+      // Fastify logs "incoming request" with req and "request completed"
+      // with res and responseTime; pino-http's req.log puts req on every
+      // line an app writes during a request.
+      markers: [[["pid"], ["hostname"], ["msg"]], [["responseTime"], ["req"]]], logsRequestStarts: true),
     LogFormat(
       name: "structlog", summary: "Python structlog JSONRenderer (event, level, timestamp)",
       source: "structlog docs; sample from structlog (PyPI)",

@@ -139,7 +139,9 @@ extension SummaryReport {
         merged[name]!.merge(table.stats[id])
       }
     }
-    return names.map { scope(name: $0, merged[$0]!, buckets: buckets) }
+    // A route only request starts named (`LogFormat.logsRequestStarts`)
+    // has no events: it is not a row.
+    return names.filter { merged[$0]!.events > 0 }.map { scope(name: $0, merged[$0]!, buckets: buckets) }
   }
 
   static func scope(name: String, _ stats: ScopeStats, buckets: Bool = false) -> Scope {
