@@ -253,11 +253,7 @@ struct Correlator {
         batch.append(r.pointee, id: table.id(record), user: table.userBytes(record), head: true)
       } else {
         let route = entryRouteIndex(r.pointee.entryRoute, routes: routes)
-        let (start, end) = (r.pointee.start, r.pointee.end)
-        let kept = stats.count(
-          start: start, duration: start <= end ? end - start : nil, newest: r.pointee.newest, id: table.id(record),
-          events: Int(r.pointee.events), services: Int(r.pointee.spanCount), failed: r.pointee.failed,
-          status: r.pointee.status, route: route)
+        let kept = stats.count(r.pointee, id: table.id(record), route: route)
         if kept { stats.keep(track(record, services: services, routes: routes)) }
       }
       table.release(record)

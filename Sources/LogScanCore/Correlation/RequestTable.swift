@@ -336,6 +336,18 @@ extension RequestTable.Record {
   var duration: Int64? { start <= end ? end - start : nil }
 }
 
+extension CorrelationStats {
+  /// Counts a completed record whose entry route is `route` (an index of
+  /// `entryRoutes`). True when a top list would keep it: then hand it
+  /// over in full with `keep`.
+  @inline(__always)
+  mutating func count(_ r: RequestTable.Record, id: UnsafeRawBufferPointer, route: Int) -> Bool {
+    count(
+      start: r.start, duration: r.duration, newest: r.newest, id: id, events: Int(r.events),
+      services: Int(r.spanCount), failed: r.failed, status: r.status, route: route)
+  }
+}
+
 extension RequestTrack {
   /// A record as the reports show it: `service` and `route` name the
   /// record's service and route ids.

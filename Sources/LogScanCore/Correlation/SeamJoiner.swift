@@ -130,11 +130,7 @@ package final class SeamJoiner: @unchecked Sendable {
   /// Counts a request of the batch as it is.
   private func count(_ r: RequestTable.Record, of batch: SeamBatch, _ routes: inout RouteIndexes) {
     let route = routes.index(r.entryRoute, in: &stats)
-    let kept = batch.withID(r) { id in
-      stats.count(
-        start: r.start, duration: r.duration, newest: r.newest, id: id, events: Int(r.events),
-        services: Int(r.spanCount), failed: r.failed, status: r.status, route: route)
-    }
+    let kept = batch.withID(r) { stats.count(r, id: $0, route: route) }
     if kept { stats.keep(batch.track(r)) }
   }
 
