@@ -62,9 +62,9 @@ package enum Timestamp {
     return daysFromCivil(year, month, day)
   }
 
-  @inline(__always)
   /// The time of day of bytes 10-18 (`T` or a space, then `HH:MM:SS`), in
   /// seconds; a leap second is read as :59.
+  @inline(__always)
   private static func parseClock(_ p: UnsafePointer<UInt8>) -> Int? {
     @inline(__always) func digits(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
     guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
