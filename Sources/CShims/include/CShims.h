@@ -62,4 +62,27 @@ static inline __attribute__((always_inline)) unsigned int logscan_string_stops16
 #endif
 }
 
+/// Whether the 32 bytes at `p` equal `pattern` wherever `mask` is 0xFF (the
+/// other bytes are ignored). The 32 bytes at each pointer must be readable.
+static inline __attribute__((always_inline)) int logscan_equal_masked32(
+    const unsigned char *p, const unsigned char *pattern, const unsigned char *mask) {
+#if defined(__SSE2__)
+  __m128i low = _mm_and_si128(
+      _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)pattern)),
+      _mm_loadu_si128((const __m128i *)mask));
+  __m128i high = _mm_and_si128(
+      _mm_xor_si128(_mm_loadu_si128((const __m128i *)(p + 16)), _mm_loadu_si128((const __m128i *)(pattern + 16))),
+      _mm_loadu_si128((const __m128i *)(mask + 16)));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(low, high), _mm_setzero_si128())) == 0xFFFF;
+#elif defined(__aarch64__)
+  uint8x16_t low = vandq_u8(veorq_u8(vld1q_u8(p), vld1q_u8(pattern)), vld1q_u8(mask));
+  uint8x16_t high = vandq_u8(veorq_u8(vld1q_u8(p + 16), vld1q_u8(pattern + 16)), vld1q_u8(mask + 16));
+  return vmaxvq_u8(vorrq_u8(low, high)) == 0;
+#else
+  unsigned char differ = 0;
+  for (int i = 0; i < 32; i++) differ |= (unsigned char)((p[i] ^ pattern[i]) & mask[i]);
+  return differ == 0;
+#endif
+}
+
 #endif

@@ -567,13 +567,19 @@ func validUTF8SequenceLength(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> I
 /// valid UTF-8, no quote) are kept, so a match is the same key, already
 /// validated, with the same entry. Two keys per position: logs often
 /// alternate between two shapes (with and without the HTTP fields).
+///
+/// Each key is kept as a 32-byte pattern (its bytes, its closing quote,
+/// zeros) with a mask over its length and quote: away from the end of the
+/// line a match is two sixteen-byte compares (`logscan_equal_masked32`).
 final class KeyShapes {
   static let positions = 32
   static let ways = 2
+  /// Bytes per pattern: keys of up to `maxLength - 1` bytes are kept.
   static let maxLength = 32
   private let lengths: UnsafeMutablePointer<Int32>
   private let entries: UnsafeMutablePointer<UnsafePointer<KeyTable.Entry>?>
   private let bytes: UnsafeMutablePointer<UInt8>
+  private let masks: UnsafeMutablePointer<UInt8>
 
   init() {
     let slots = Self.positions * Self.ways
@@ -583,12 +589,15 @@ final class KeyShapes {
     entries.initialize(repeating: nil, count: slots)
     bytes = .allocate(capacity: slots * Self.maxLength)
     bytes.initialize(repeating: 0, count: slots * Self.maxLength)
+    masks = .allocate(capacity: slots * Self.maxLength)
+    masks.initialize(repeating: 0, count: slots * Self.maxLength)
   }
 
   deinit {
     lengths.deallocate()
     entries.deallocate()
     bytes.deallocate()
+    masks.deallocate()
   }
 
   /// Forgets every key (the entries belong to the table that was swapped out).
@@ -603,6 +612,15 @@ final class KeyShapes {
   func match(_ position: Int, _ key: UnsafePointer<UInt8>, _ available: Int) -> Int? {
     var slot = position &* Self.ways
     let end = slot &+ Self.ways
+    if available >= Self.maxLength {
+      while slot < end {
+        let offset = slot &* Self.maxLength
+        if lengths[slot] >= 0 && logscan_equal_masked32(key, bytes + offset, masks + offset) != 0 { return slot }
+        slot &+= 1
+      }
+      return nil
+    }
+    // Near the end of the line: no reading past it.
     while slot < end {
       let length = Int(lengths[slot])
       if length >= 0 && length < available && key[length] == UInt8(ascii: "\"")
@@ -626,13 +644,21 @@ final class KeyShapes {
   /// Remembers a plain key seen at `position`, the older one moving to the
   /// second way.
   func remember(_ position: Int, _ key: UnsafePointer<UInt8>, _ length: Int, _ entry: UnsafePointer<KeyTable.Entry>?) {
-    guard length <= Self.maxLength else { return }
+    guard length < Self.maxLength else { return }
     let slot = position &* Self.ways
+    let first = bytes + slot &* Self.maxLength
+    let firstMask = masks + slot &* Self.maxLength
     lengths[slot &+ 1] = lengths[slot]
     entries[slot &+ 1] = entries[slot]
-    (bytes + (slot &+ 1) &* Self.maxLength).update(from: bytes + slot &* Self.maxLength, count: Self.maxLength)
+    (first + Self.maxLength).update(from: first, count: Self.maxLength)
+    (firstMask + Self.maxLength).update(from: firstMask, count: Self.maxLength)
     lengths[slot] = Int32(length)
     entries[slot] = entry
-    (bytes + slot &* Self.maxLength).update(from: key, count: length)
+    let rest: Int = Self.maxLength &- length &- 1
+    first.update(from: key, count: length)
+    first[length] = UInt8(ascii: "\"")
+    first.advanced(by: length &+ 1).update(repeating: 0, count: rest)
+    firstMask.update(repeating: 0xFF, count: length &+ 1)
+    firstMask.advanced(by: length &+ 1).update(repeating: 0, count: rest)
   }
 }
