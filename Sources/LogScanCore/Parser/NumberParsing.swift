@@ -1,6 +1,7 @@
 /// A JSON number read from bytes: exact for the integers and short decimals
 /// logs are made of, falling back to the standard library otherwise.
 package func parseJSONNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+  if count <= 18, let value = parseShortDecimal(p, count) { return value }
   var i = 0
   var negative = false
   if i < count && p[i] == UInt8(ascii: "-") {
@@ -57,6 +58,39 @@ package func parseJSONNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double?
   }
   let text = String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
   return Double(text)
+}
+
+/// `parseJSONNumber` for at most 18 bytes of digits, a sign and a point
+/// (what durations and statuses are): no digit can overflow the mantissa,
+/// so the loops need no check. Nil for anything else (an exponent), which
+/// the general path reads; where both read a number, it is the same one.
+@inline(__always)
+private func parseShortDecimal(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+  var i = 0
+  let negative = count > 0 && p[0] == UInt8(ascii: "-")
+  if negative { i = 1 }
+  var mantissa: UInt64 = 0
+  while i < count {
+    let digit = p[i] &- UInt8(ascii: "0")
+    guard digit < 10 else { break }
+    mantissa = mantissa &* 10 &+ UInt64(digit)
+    i &+= 1
+  }
+  var exponent = 0
+  if i < count && p[i] == UInt8(ascii: ".") {
+    i &+= 1
+    let fractionStart = i
+    while i < count {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      mantissa = mantissa &* 10 &+ UInt64(digit)
+      i &+= 1
+    }
+    exponent = fractionStart &- i
+  }
+  guard i == count, count > 0, mantissa < (1 << 53) else { return nil }
+  let value = exponent < 0 ? Double(mantissa) / powersOfTen[-exponent] : Double(mantissa)
+  return negative ? -value : value
 }
 
 private let powersOfTen: [Double] = (0...22).map { exponent in
