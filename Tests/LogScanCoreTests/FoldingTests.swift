@@ -160,3 +160,58 @@ func template(_ message: String) -> String {
     #expect(route("GET", path) == reference("GET", path), "\(path)")
   }
 }
+
+/// Which path segments are ids, on random segments (UUID-shaped ones with a
+/// byte changed, hex runs, prefixed ids, bytes at the edges of the letter
+/// and digit ranges, non-ASCII), against the rules written out plainly: the
+/// folder reads eight bytes at a time and tells a UUID from its counts.
+@Test func idSegmentsFollowTheRulesWrittenOutPlainly() {
+  func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+  func isLetter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }
+  func isHexDigit(_ c: UInt8) -> Bool { isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66) }
+  let (dash, underscore, at) = (UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "@"))
+  func reference(_ s: [UInt8]) -> Bool {
+    if s.contains(at) { return true }
+    guard s.allSatisfy({ isDigit($0) || isLetter($0) || $0 == dash || $0 == underscore }),
+      s.contains(where: isDigit)
+    else { return false }
+    if s.allSatisfy(isDigit) { return true }
+    let dashes = [8, 13, 18, 23]
+    if s.count == 36,
+      s.indices.allSatisfy({ dashes.contains($0) ? s[$0] == dash : isHexDigit(s[$0]) })
+    {
+      return true
+    }
+    if s.count >= 8 && s.allSatisfy(isHexDigit) { return true }
+    if let u = s.firstIndex(of: underscore), u > 0, s.count - u - 1 >= 4, !s[..<u].contains(where: isDigit) {
+      return true
+    }
+    return s.count >= 20
+  }
+  // With the bytes just past each range ("/" and ":" around the digits).
+  let alphabet = Array("0123456789abcdefABCDEFgzGZ-_@.~`{[:".utf8) + [0x40, 0x60, 0x7F, 0xC3, 0xA9]
+  let hex = Array("0123456789abcdefABCDEF".utf8)
+  var random = SplitMix64(seed: 29)
+  func pick(_ bytes: [UInt8]) -> UInt8 { bytes[Int(random.next() % UInt64(bytes.count))] }
+  for round in 0..<60000 {
+    var segment: [UInt8]
+    switch round % 4 {
+    case 0:
+      segment = (0..<36).map { [8, 13, 18, 23].contains($0) ? dash : pick(hex) }
+      if random.next() % 2 == 0 { segment[Int(random.next() % 36)] = pick(alphabet) }
+    case 1:
+      segment = (0..<Int(random.next() % 24)).map { _ in pick(hex) }
+    case 2:
+      segment = Array("usr".utf8) + [underscore] + (0..<Int(random.next() % 8)).map { _ in pick(hex) }
+      if random.next() % 2 == 0 { segment[Int(random.next() % UInt64(segment.count))] = pick(alphabet) }
+    default:
+      segment = (0..<Int(random.next() % 41)).map { _ in pick(alphabet) }
+    }
+    let expected = reference(segment)
+    #expect(segment.withUnsafeBytes { RouteFolder.isIdentifier($0) } == expected, "\(segment)")
+    var out: [UInt8] = []
+    ([UInt8(ascii: "/")] + segment).withUnsafeBytes { RouteFolder.fold(method: nil, path: $0, into: &out) }
+    let folded = expected ? Array("/:id".utf8) : [UInt8(ascii: "/")] + segment
+    #expect(out == folded, "\(segment)")
+  }
+}
