@@ -504,3 +504,24 @@ enum RandomJSON {
     }
   }
 }
+
+/// Numbers in every JSON form (signs, leading zeros, long fractions,
+/// exponents, more digits than a Double holds) read as the standard
+/// library's correctly rounded parse of the same text reads them, whether
+/// they take the short path (18 bytes at most, no exponent) or not.
+@Test func numbersReadAsTheStandardLibraryReadsThem() {
+  var random = SplitMix64(seed: 41)
+  func digits(_ count: Int) -> String {
+    String((0..<count).map { _ in Character(String(random.next() % 10)) })
+  }
+  for round in 0..<30000 {
+    var text = random.next() % 4 == 0 ? "-" : ""
+    text += random.next() % 5 == 0 ? "0" : digits(1 + Int(random.next() % (round % 3 == 0 ? 22 : 8)))
+    if random.next() % 2 == 0 { text += "." + digits(1 + Int(random.next() % (round % 3 == 1 ? 22 : 6))) }
+    if random.next() % 6 == 0 {
+      text += ["e", "E", "e+", "e-"][Int(random.next() % 4)] + digits(1 + Int(random.next() % 3))
+    }
+    let parsed = Array(text.utf8).withUnsafeBufferPointer { parseJSONNumber($0.baseAddress!, $0.count) }
+    #expect(parsed == Double(text), "\(text)")
+  }
+}
