@@ -121,6 +121,9 @@ package struct JSONScanner: ~Copyable {
     sawInvalidUTF8 = false
     markers = 0
     guard let raw = line.baseAddress, line.count > 0 else { return .blank }
+    // Offsets in the line are kept in 32 bits; `ScanOptions.lineLimits`
+    // keeps lines far shorter.
+    guard line.count < Int(Int32.max) else { return .malformed(.unexpectedByte) }
     let p = raw.assumingMemoryBound(to: UInt8.self)
     let n = line.count
     // A UTF-8 byte order mark (Windows tools write one at the start of a
@@ -174,11 +177,16 @@ package struct JSONScanner: ~Copyable {
         }
       }
       member &+= 1
-      i = skipWhitespace(p, n, keyEnd &+ 1)
-      guard i < n else { return Self.truncated }
-      guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
-      i = skipWhitespace(p, n, i &+ 1)
-      guard i < n else { return Self.truncated }
+      if keyEnd &+ 2 < n && p[keyEnd &+ 1] == UInt8(ascii: ":") && p[keyEnd &+ 2] > 0x20 {
+        // Compact JSON: the value right after the colon.
+        i = keyEnd &+ 2
+      } else {
+        i = skipWhitespace(p, n, keyEnd &+ 1)
+        guard i < n else { return Self.truncated }
+        guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
+        i = skipWhitespace(p, n, i &+ 1)
+        guard i < n else { return Self.truncated }
+      }
       if let entry { markers |= entry.pointee.markerBits }
       let binding = entry?.pointee.fieldBinding
       let c = p[i]
@@ -215,6 +223,11 @@ package struct JSONScanner: ~Copyable {
         guard code == 0 else { return code }
         // A null is no value: it leaves the field unset.
         if let binding, kind != .null { record(binding, start: start, end: i, kind: kind, escaped: false) }
+      }
+      if i &+ 1 < n && p[i] == UInt8(ascii: ",") && p[i &+ 1] > 0x20 {
+        // Compact JSON: the next key right after the comma.
+        i &+= 1
+        continue
       }
       i = skipWhitespace(p, n, i)
       guard i < n else { return Self.truncated }
@@ -361,8 +374,10 @@ package struct JSONScanner: ~Copyable {
     // equal ones the last wins, as in most JSON readers.
     if found & bit != 0 && slot.pointee.priority < binding.priority { return }
     found |= bit
+    // Lines are shorter than 2 GiB (`scan`): offsets fit.
     slot.pointee = Capture(
-      start: Int32(start), end: Int32(end), kind: kind, escaped: escaped, unit: binding.unit,
+      start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end), kind: kind, escaped: escaped,
+      unit: binding.unit,
       levelScale: binding.levelScale, priority: binding.priority)
   }
 
