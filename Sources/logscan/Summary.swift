@@ -31,9 +31,7 @@ struct InputOptions: ParsableArguments {
   var config: String?
 
   func validate() throws {
-    guard maxLineBytes >= 16 else {
-      throw ValidationError("'--max-line-bytes' must be at least 16, got '\(maxLineBytes)'")
-    }
+    try Self.validate(maxLineBytes: maxLineBytes)
     if let jobs, jobs < 1 || jobs > 256 {
       throw ValidationError("'--jobs' must be between 1 and 256, got '\(jobs)'")
     }
@@ -115,6 +113,15 @@ struct Summary: ParsableCommand {
 }
 
 extension InputOptions {
+  /// Checks a `--max-line-bytes` value (16 bytes to 1 GiB).
+  static func validate(maxLineBytes: Int) throws {
+    guard ScanOptions.lineLimits.contains(maxLineBytes) else {
+      throw ValidationError(
+        "'--max-line-bytes' must be between \(ScanOptions.lineLimits.lowerBound) and "
+          + "\(ScanOptions.lineLimits.upperBound) (1 GiB), got '\(maxLineBytes)'")
+    }
+  }
+
   func refuseKeyboard() throws {
     if inputs.isEmpty && isTerminal(0) {
       // `logscan` typed alone at a prompt: waiting on the keyboard for logs

@@ -71,6 +71,7 @@ struct Watch: ParsableCommand {
       throw ValidationError("'--interval' must be between 0.05 and 3600 seconds, got '\(interval)'")
     }
     guard stall > 0 else { throw ValidationError("'--stall' must be more than 0 seconds, got '\(stall)'") }
+    try InputOptions.validate(maxLineBytes: maxLineBytes)
     if follow && files.isEmpty { throw ValidationError("--follow needs the files to follow") }
     if !follow && files.contains(where: { $0 != "-" }) {
       throw ValidationError("watch reads standard input; use --follow to follow files")

@@ -138,6 +138,7 @@ import Testing
   @Test(arguments: [
     ["summary", "--jobs", "0"], ["summary", "--format", "xml"], ["summary", "--bogus"],
     ["summary", "--top-errors", "-1"], ["summary", "--max-line-bytes", "0"],
+    ["summary", "--max-line-bytes", "2147483648"], ["watch", "--max-line-bytes", "4"],
   ])
   func usageErrorsExitTwo(arguments: [String]) throws {
     let result = try run(arguments)

@@ -5,6 +5,9 @@ package struct ScanOptions: Sendable {
   package var jobs = 2
   /// A longer line is counted as skipped and never buffered whole.
   package var maxLineBytes = 1 << 20
+  /// What `maxLineBytes` may be: the scanner keeps offsets in a line as
+  /// 32-bit numbers.
+  package static let lineLimits = 16...(1 << 30)
   package var chunkSize = 1 << 20
   /// Reads the application's lines inside Docker json-file and CRI log
   /// lines (see `ContainerLine`); off when lines are written back out.
