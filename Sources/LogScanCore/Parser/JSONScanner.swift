@@ -580,15 +580,17 @@ func validUTF8SequenceLength(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> I
 /// the closing quote after them) instead of being scanned and looked up.
 /// Only keys that were plain when remembered (no escape, no control byte,
 /// valid UTF-8, no quote) are kept, so a match is the same key, already
-/// validated, with the same entry. Two keys per position: logs often
-/// alternate between two shapes (with and without the HTTP fields).
+/// validated, with the same entry. Four keys per position, the latest
+/// first: logs mix shapes (a gateway's lines with the HTTP fields, a
+/// service's with its own), and past the first key where two shapes
+/// differ, every position sees the keys of each.
 ///
 /// Each key is kept as a 32-byte pattern (its bytes, its closing quote,
 /// zeros) with a mask over its length and quote: away from the end of the
 /// line a match is two sixteen-byte compares (`logscan_equal_masked32`).
 final class KeyShapes {
   static let positions = 32
-  static let ways = 2
+  static let ways = 4
   /// Bytes per pattern: keys of up to `maxLength - 1` bytes are kept.
   static let maxLength = 32
   private let lengths: UnsafeMutablePointer<Int32>
@@ -663,10 +665,16 @@ final class KeyShapes {
     let slot = position &* Self.ways
     let first = bytes + slot &* Self.maxLength
     let firstMask = masks + slot &* Self.maxLength
-    lengths[slot &+ 1] = lengths[slot]
-    entries[slot &+ 1] = entries[slot]
-    (first + Self.maxLength).update(from: first, count: Self.maxLength)
-    (firstMask + Self.maxLength).update(from: firstMask, count: Self.maxLength)
+    // The older keys move one way down, the oldest is forgotten.
+    var way = Self.ways &- 1
+    while way > 0 {
+      lengths[slot &+ way] = lengths[slot &+ way &- 1]
+      entries[slot &+ way] = entries[slot &+ way &- 1]
+      (first + way &* Self.maxLength).update(from: first + (way &- 1) &* Self.maxLength, count: Self.maxLength)
+      (firstMask + way &* Self.maxLength).update(
+        from: firstMask + (way &- 1) &* Self.maxLength, count: Self.maxLength)
+      way &-= 1
+    }
     lengths[slot] = Int32(length)
     entries[slot] = entry
     let rest: Int = Self.maxLength &- length &- 1
