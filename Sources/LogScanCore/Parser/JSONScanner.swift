@@ -164,8 +164,8 @@ package struct JSONScanner: ~Copyable {
         entry = shapes.entry(slot)
       } else {
         var keyFlags: UInt8 = 0
-        keyEnd = scanString(p, n, keyStart, &keyFlags)
-        guard keyEnd >= 0 else { return stringError(keyEnd) }
+        keyEnd = Self.scanString(p, n, keyStart, &keyFlags)
+        guard keyEnd >= 0 else { return Self.stringError(keyEnd) }
         if keyFlags & 2 != 0 { sawInvalidUTF8 = true }
         let escaped = keyFlags & 1 != 0
         entry =
@@ -194,8 +194,8 @@ package struct JSONScanner: ~Copyable {
       switch c {
       case UInt8(ascii: "\""):
         var valueFlags: UInt8 = 0
-        let end = scanString(p, n, i &+ 1, &valueFlags)
-        guard end >= 0 else { return stringError(end) }
+        let end = Self.scanString(p, n, i &+ 1, &valueFlags)
+        guard end >= 0 else { return Self.stringError(end) }
         if valueFlags & 2 != 0 { sawInvalidUTF8 = true }
         if let binding { record(binding, start: i &+ 1, end: end, kind: .string, escaped: valueFlags & 1 != 0) }
         i = end &+ 1
@@ -219,7 +219,7 @@ package struct JSONScanner: ~Copyable {
         guard code == 0 else { return code }
       default:
         var kind = ValueKind.null
-        let code = scanScalar(p, n, &i, &kind)
+        let code = Self.scanScalar(p, n, &i, &kind)
         guard code == 0 else { return code }
         // A null is no value: it leaves the field unset.
         if let binding, kind != .null { record(binding, start: start, end: i, kind: kind, escaped: false) }
@@ -244,24 +244,24 @@ package struct JSONScanner: ~Copyable {
 
   /// A number or literal at `i`; leaves `i` after it.
   @inline(__always)
-  private func scanScalar(
+  private static func scanScalar(
     _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ kind: inout ValueKind
   ) -> UInt8 {
     switch p[i] {
     case UInt8(ascii: "t"):
-      guard matchLiteral(p, n, i, "true") else { return literalError(p, n, i, 4) }
+      guard Self.matchLiteral(p, n, i, "true") else { return Self.literalError(p, n, i, 4) }
       i &+= 4
       kind = .bool
     case UInt8(ascii: "f"):
-      guard matchLiteral(p, n, i, "false") else { return literalError(p, n, i, 5) }
+      guard Self.matchLiteral(p, n, i, "false") else { return Self.literalError(p, n, i, 5) }
       i &+= 5
       kind = .bool
     case UInt8(ascii: "n"):
-      guard matchLiteral(p, n, i, "null") else { return literalError(p, n, i, 4) }
+      guard Self.matchLiteral(p, n, i, "null") else { return Self.literalError(p, n, i, 4) }
       i &+= 4
       kind = .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-      let end = scanNumber(p, n, i)
+      let end = Self.scanNumber(p, n, i)
       guard end >= 0 else { return end == -1 ? Self.truncated : Self.invalidNumber }
       i = end
       kind = .number
@@ -303,21 +303,25 @@ package struct JSONScanner: ~Copyable {
         // key
         guard p[i] == UInt8(ascii: "\"") else { return Self.unexpectedByte }
         var flags: UInt8 = 0
-        let keyEnd = scanString(p, n, i &+ 1, &flags)
-        guard keyEnd >= 0 else { return stringError(keyEnd) }
+        let keyEnd = Self.scanString(p, n, i &+ 1, &flags)
+        guard keyEnd >= 0 else { return Self.stringError(keyEnd) }
         if flags & 2 != 0 { sawInvalidUTF8 = true }
-        i = skipWhitespace(p, n, keyEnd &+ 1)
-        guard i < n else { return Self.truncated }
-        guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
-        i = skipWhitespace(p, n, i &+ 1)
-        guard i < n else { return Self.truncated }
+        if keyEnd &+ 2 < n && p[keyEnd &+ 1] == UInt8(ascii: ":") && p[keyEnd &+ 2] > 0x20 {
+          i = keyEnd &+ 2
+        } else {
+          i = skipWhitespace(p, n, keyEnd &+ 1)
+          guard i < n else { return Self.truncated }
+          guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
+          i = skipWhitespace(p, n, i &+ 1)
+          guard i < n else { return Self.truncated }
+        }
       }
       // value
       let c = p[i]
       if c == UInt8(ascii: "\"") {
         var flags: UInt8 = 0
-        let end = scanString(p, n, i &+ 1, &flags)
-        guard end >= 0 else { return stringError(end) }
+        let end = Self.scanString(p, n, i &+ 1, &flags)
+        guard end >= 0 else { return Self.stringError(end) }
         if flags & 2 != 0 { sawInvalidUTF8 = true }
         i = end &+ 1
       } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
@@ -330,7 +334,7 @@ package struct JSONScanner: ~Copyable {
         continue
       } else {
         var kind = ValueKind.null
-        let code = scanScalar(p, n, &i, &kind)
+        let code = Self.scanScalar(p, n, &i, &kind)
         guard code == 0 else { return code }
       }
       if let code = afterValue(p, n, &i, &depth, arrayBits, startDepth) {
@@ -348,6 +352,11 @@ package struct JSONScanner: ~Copyable {
     _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ depth: inout Int, _ arrayBits: UInt64,
     _ startDepth: Int
   ) -> UInt8? {
+    if i &+ 1 < n && p[i] == UInt8(ascii: ",") && p[i &+ 1] > 0x20 {
+      // Compact JSON: the next member right after the comma.
+      i &+= 1
+      return nil
+    }
     while true {
       i = skipWhitespace(p, n, i)
       guard i < n else { return Self.truncated }
@@ -389,7 +398,7 @@ package struct JSONScanner: ~Copyable {
   }
 
   @inline(__always)
-  private func stringError(_ code: Int) -> UInt8 {
+  private static func stringError(_ code: Int) -> UInt8 {
     switch code {
     case -1: return Self.truncated
     case -2: return Self.controlCharacter
@@ -397,14 +406,14 @@ package struct JSONScanner: ~Copyable {
     }
   }
 
-  private func literalError(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ length: Int) -> UInt8 {
+  private static func literalError(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ length: Int) -> UInt8 {
     // A literal cut by the end of the line is truncation only when what is
     // there is a prefix of it.
     n &- i < length ? Self.truncated : Self.invalidLiteral
   }
 
   @inline(__always)
-  private func matchLiteral(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ literal: StaticString) -> Bool {
+  private static func matchLiteral(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ literal: StaticString) -> Bool {
     let length = literal.utf8CodeUnitCount
     guard n - i >= length else { return false }
     return memoryEquals(p + i, literal.utf8Start, length)
@@ -419,7 +428,7 @@ package struct JSONScanner: ~Copyable {
   /// steps (SIMD, `logscan_string_stops16`), then eight-byte ones near the
   /// end of the line, inlined; escapes and non-ASCII go to `scanStringRest`.
   @inline(__always)
-  private func scanString(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
+  private static func scanString(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
     var i = start
     while i &+ 16 <= n {
       let mask = logscan_string_stops16(p + i)
@@ -429,7 +438,7 @@ package struct JSONScanner: ~Copyable {
       }
       i &+= mask.trailingZeroBitCount
       if p[i] == UInt8(ascii: "\"") { return i }
-      return scanStringRest(p, n, i, &flags)
+      return Self.scanStringRest(p, n, i, &flags)
     }
     while i &+ 8 <= n {
       let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
@@ -448,13 +457,13 @@ package struct JSONScanner: ~Copyable {
       // The lowest flagged byte is always a real hit: borrows only move up.
       i &+= mask.trailingZeroBitCount &>> 3
       if p[i] == UInt8(ascii: "\"") { return i }
-      return scanStringRest(p, n, i, &flags)
+      return Self.scanStringRest(p, n, i, &flags)
     }
-    return scanStringRest(p, n, i, &flags)
+    return Self.scanStringRest(p, n, i, &flags)
   }
 
   /// The rest of `scanString`, byte by byte from `start` to the closing quote.
-  private func scanStringRest(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
+  private static func scanStringRest(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ flags: inout UInt8) -> Int {
     var i = start
     while i < n {
       let c = p[i]
@@ -495,7 +504,7 @@ package struct JSONScanner: ~Copyable {
   /// Scans a number; returns the index after it, -1 when the line ends inside
   /// it, -2 when it breaks the JSON number grammar.
   @inline(__always)
-  private func scanNumber(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
+  private static func scanNumber(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int {
     var i = start
     if p[i] == UInt8(ascii: "-") {
       i += 1
