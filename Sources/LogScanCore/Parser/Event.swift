@@ -254,8 +254,8 @@ struct LevelCache {
   @inline(__always)
   mutating func level(_ p: UnsafePointer<UInt8>, _ n: Int) -> Level {
     guard n <= 8 else { return Level.parse(name: p, n) }
-    var word: UInt64 = 0
-    for i in 0..<n { word |= UInt64(p[i]) << (8 &* UInt64(i)) }
+    // With its length, the whole name (see `TextMemo.shortKey`).
+    let word = TextMemo.shortKey(UnsafeRawPointer(p), n).0
     if n == length && word == self.word { return level }
     let parsed = Level.parse(name: p, n)
     self.word = word
