@@ -75,6 +75,22 @@ package enum Timestamp {
     return hour * 3600 + minute * 60 + min(second, 59)
   }
 
+  /// What a fraction of `digits` digits (1...9) is multiplied by to be nanoseconds.
+  @inline(__always)
+  private static func nanosecondScale(digits: Int) -> Int64 {
+    switch digits {
+    case 1: return 100_000_000
+    case 2: return 10_000_000
+    case 3: return 1_000_000
+    case 4: return 100_000
+    case 5: return 10_000
+    case 6: return 1_000
+    case 7: return 100
+    case 8: return 10
+    default: return 1
+    }
+  }
+
   /// What follows the seconds (a fraction, an offset, a zone name), with
   /// `local` the seconds since 1970 the date and clock read.
   private static func parseRest(_ p: UnsafePointer<UInt8>, _ n: Int, local: Int64) -> Int64? {
@@ -83,14 +99,18 @@ package enum Timestamp {
     var fraction: Int64 = 0
     if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
       i += 1
-      var scale: Int64 = 100_000_000
+      // Nanoseconds: the first nine digits, scaled once at the end.
       let fractionStart = i
+      var kept = 0
       while i < n && isDigit(p[i]) {
-        fraction += Int64(p[i] - UInt8(ascii: "0")) * scale
-        scale /= 10
+        if kept < 9 {
+          fraction = fraction &* 10 &+ Int64(p[i] &- UInt8(ascii: "0"))
+          kept &+= 1
+        }
         i += 1
       }
       guard i > fractionStart else { return nil }
+      fraction &*= nanosecondScale(digits: kept)
     }
     var offsetSeconds = 0
     // Go's time.String() puts a space before the offset.
