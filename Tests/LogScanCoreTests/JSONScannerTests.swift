@@ -525,3 +525,9 @@ enum RandomJSON {
     #expect(parsed == Double(text), "\(text)")
   }
 }
+
+/// The scanner keeps the fields a line had as bits of a 32-bit word (and
+/// shifts into it unchecked).
+@Test func everyFieldHasABitOfTheFoundWord() {
+  #expect(Field.count <= UInt32.bitWidth)
+}

@@ -377,7 +377,8 @@ package struct JSONScanner: ~Copyable {
   private mutating func record(
     _ binding: FieldBinding, start: Int, end: Int, kind: ValueKind, escaped: Bool
   ) {
-    let bit: UInt32 = 1 << UInt32(binding.field.rawValue)
+    // A masking shift: fields are fewer than 32 (no check for more).
+    let bit: UInt32 = 1 &<< UInt32(truncatingIfNeeded: binding.field.rawValue)
     let slot = captures + binding.field.rawValue
     // A key bound with a stronger (lower) priority keeps the field; among
     // equal ones the last wins, as in most JSON readers.
