@@ -128,7 +128,11 @@ package struct EventExtractor: ~Copyable {
     let capture = scanner.capture(field)
     if numbers && capture.kind == .container { return Self.firstString(in: line, from: Int(capture.start)) }
     guard capture.kind == .string || (numbers && capture.kind == .number) else { return nil }
-    return (UnsafeRawBufferPointer(rebasing: line[Int(capture.start)..<Int(capture.end)]), capture.escaped)
+    // A capture lies inside its line (the scanner recorded it there): no
+    // slice and range checks.
+    let bytes = UnsafeRawBufferPointer(
+      start: line.baseAddress! + Int(capture.start), count: Int(capture.end &- capture.start))
+    return (bytes, capture.escaped)
   }
 
   /// The first element of the array that opens at `start` of a valid JSON
