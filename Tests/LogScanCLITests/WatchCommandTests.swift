@@ -291,6 +291,50 @@ import Testing
     }
   }
 
+  /// CRI log lines of a container whose long lines the runtime cut into
+  /// pieces (tag `P`, then `F`): read live, the pieces are joined as in a
+  /// batch summary of the same file, and the live line count has them all.
+  @Test func containerPiecesAreJoinedLive() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-watch-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var text = ""
+    var pieces = 0
+    for k in 0..<300 {
+      let blob = k % 10 == 3 ? String(repeating: "z", count: 40_000) : "small"
+      let line =
+        #"{"level":"\#(k % 9 == 0 ? "error" : "info")","timestamp":"2026-02-07T10:00:\#(String(format: "%02d", k % 60)).000Z","#
+        + #""service":"api","duration_ms":\#(k % 40),"blob":"\#(blob)"}"#
+      let bytes = Array(line.utf8)
+      let cuts = Array(stride(from: 0, to: bytes.count, by: 16_384))
+      for (n, start) in cuts.enumerated() {
+        let tag = n == cuts.count - 1 ? "F" : "P"
+        text += "2026-02-07T10:00:00.000000000Z stdout \(tag) "
+        text += String(decoding: bytes[start..<min(start + 16_384, bytes.count)], as: UTF8.self) + "\n"
+      }
+      pieces += cuts.count - 1
+    }
+    #expect(pieces == 60)
+    let log = directory.appendingPathComponent("cri.log")
+    try Data(text.utf8).write(to: log)
+    let batch = try run(["summary", "--format", "json", log.path])
+    let expected = try #require(try JSONSerialization.jsonObject(with: batch.stdoutData) as? [String: Any])
+    let expectedLines = try #require(expected["lines"] as? [String: Any])
+    #expect(expectedLines["parsed"] as? Int == 300)
+    #expect((expectedLines["skippedByReason"] as? [String: Int])?["continuation"] == 60)
+
+    let live = try run(["watch", "--format", "json", "--no-dashboard"], stdin: Data(text.utf8))
+    #expect(live.status == 0)
+    let start = try #require(live.stdout.range(of: "\n{\n"))
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(live.stdout[start.lowerBound...].utf8)) as? [String: Any])
+    #expect(summary["lines"] as? NSDictionary == expectedLines as NSDictionary)
+    let stats = live.stdout.split(separator: "\n").filter { $0.hasPrefix(#"{"type":"stats""#) }
+    let last = try #require(stats.last)
+    let counted = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    #expect(counted["lines"] as? Int == 360)
+  }
+
   /// A reader that goes away (`| head -1`) ends logscan quietly, status 0.
   @Test func aClosedPipeEndsQuietly() throws {
     let binary = productsDirectory.appendingPathComponent("logscan").path

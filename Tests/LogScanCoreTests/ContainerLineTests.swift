@@ -31,6 +31,24 @@ import Testing
     "2026-02-07T10:00:00.123456789Z \(stream) \(tag) \(line)"
   }
 
+  /// The runtime's lines for `line` as a runtime writes a line over 16 KiB:
+  /// pieces of at most 16 KiB, only the last ending the line (Docker: the
+  /// newline in the last value; CRI: tag `F`, the others `P`).
+  static func pieces(_ line: String, docker: Bool) -> [String] {
+    let bytes = Array((line + (docker ? "\n" : "")).utf8)
+    let cuts = Array(stride(from: 0, to: bytes.count, by: 16_384))
+    return cuts.enumerated().map { k, start in
+      let piece = String(decoding: bytes[start..<min(start + 16_384, bytes.count)], as: UTF8.self)
+      let last = k == cuts.count - 1
+      if docker {
+        let data = try! JSONSerialization.data(withJSONObject: [piece], options: [.withoutEscapingSlashes])
+        let value = String(decoding: data, as: UTF8.self).dropFirst().dropLast()
+        return "{\"log\":\(value),\"stream\":\"stdout\",\"time\":\"2026-02-07T10:00:00.123456789Z\"}"
+      }
+      return cri(piece, tag: last ? "F" : "P")
+    }
+  }
+
   @Test(arguments: [1, 7, 64, 1 << 20])
   func theApplicationLineIsHandedOut(chunkSize: Int) {
     var text = ""
@@ -100,6 +118,80 @@ import Testing
     #expect(!expected.contains("\"malformed\":0,"), "the log has malformed lines")
     for path in [docker, cri] {
       for jobs in [1, 2] { #expect(try report(path, jobs: jobs) == expected, "\(path), \(jobs) jobs") }
+    }
+  }
+
+  /// Lines over 16 KiB, which runtimes cut into pieces, are read joined:
+  /// the report is the plain log's, but for the pieces after each line's
+  /// first, counted as skipped (`continuation`), whether the file is read
+  /// by one worker or cut into pieces for two (never inside a long line).
+  @Test func longLinesCutIntoPiecesAreReadJoined() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var configuration = LogGenerator.Configuration()
+    configuration.malformedRate = 0.005
+    configuration.seed = 43
+    var generator = LogGenerator(configuration)
+    var data: [UInt8] = []
+    while data.count < 300_000 { generator.appendRequest(to: &data) }
+    // Every 20th line gets a field of 20-60 KB in front (malformed lines
+    // stay malformed).
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+      .dropLast().enumerated().map { k, line in
+        k % 20 == 7
+          ? "{\"blob\":\"" + String(repeating: "ab", count: 10_000 + 1_000 * (k % 21)) + "\"," + line.dropFirst()
+          : String(line)
+      }
+    let long = lines.filter { $0.utf8.count >= 16_384 }
+    #expect(long.count > 20)
+    let plain = writeTemporaryFile(Array(lines.map { $0 + "\n" }.joined().utf8), name: "plain.jsonl", in: directory)
+    let docker = writeTemporaryFile(
+      Array(lines.flatMap { Self.pieces($0, docker: true) }.map { $0 + "\n" }.joined().utf8), name: "docker.log",
+      in: directory)
+    let cri = writeTemporaryFile(
+      Array(lines.flatMap { Self.pieces($0, docker: false) }.map { $0 + "\n" }.joined().utf8), name: "cri.log",
+      in: directory)
+    let continuations = long.map { ($0.utf8.count + 1 + 16_383) / 16_384 - 1 }.reduce(0, +)
+    func report(_ path: String, jobs: Int) throws -> (lines: [String: Any], rest: String) {
+      let result = summarize([path]) {
+        $0.jobs = jobs
+        $0.splitThreshold = 32 << 10
+        $0.maxPieceSize = 32 << 10
+      }
+      let json = summaryJSON(result).replacingOccurrences(of: path, with: "input")
+      var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+      object["inputs"] = nil
+      let lines = try #require(object.removeValue(forKey: "lines") as? [String: Any])
+      let rest = String(
+        decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+      return (lines, rest)
+    }
+    let expected = try report(plain, jobs: 1)
+    let read = try #require(expected.lines["read"] as? Int)
+    for path in [docker, cri] {
+      for jobs in [1, 2] {
+        let (lines, rest) = try report(path, jobs: jobs)
+        #expect(rest == expected.rest, "\(path), \(jobs) jobs")
+        #expect(lines["read"] as? Int == read + continuations, "\(path), \(jobs) jobs")
+        #expect(lines["parsed"] as? Int == expected.lines["parsed"] as? Int, "\(path), \(jobs) jobs")
+        #expect(lines["malformed"] as? Int == expected.lines["malformed"] as? Int, "\(path), \(jobs) jobs")
+        #expect(
+          (lines["skippedByReason"] as? [String: Int])?["continuation"] == continuations, "\(path), \(jobs) jobs")
+      }
+    }
+  }
+
+  /// Pieces no piece ends are not lost: they are a line of their own
+  /// before the next line, or at the end of the input.
+  @Test func piecesNoPieceEndsAreALineOfTheirOwn() {
+    let text =
+      Self.cri("{\"a\":", tag: "P") + "\n" + Self.cri("1", tag: "P") + "\n" + "{\"b\":2}\n"
+      + Self.cri("{\"c\":", tag: "P") + "\n"
+    for chunkSize in [3, 1 << 20] {
+      let sink = split(Array(text.utf8), chunkSize: chunkSize, unwrapsContainerLines: true)
+      #expect(sink.lines == [Array("{\"a\":1".utf8), Array("{\"b\":2}".utf8), Array("{\"c\":".utf8)])
+      #expect(sink.numbers == [1, 3, 4])
+      #expect(sink.continued == 1)
     }
   }
 }

@@ -48,7 +48,7 @@ import Testing
   @Test func overlongLinesAreSkippedWithTheirReason() {
     let result = summarize([fixture("malformed.jsonl")]) { $0.maxLineBytes = 1024 }
     #expect(result.shard.lines.read == 23)
-    #expect(result.shard.lines.skipped == [2, 1])  // blank, too_long
+    #expect(result.shard.lines.skipped == [2, 1, 0])  // blank, too_long, continuation
     #expect(result.shard.lines.parsed == 6)
   }
 
@@ -67,7 +67,7 @@ import Testing
       }
       #expect(result.shard.lines.read == 3)
       #expect(result.shard.lines.parsed == 2)
-      #expect(result.shard.lines.skipped == [0, 1])
+      #expect(result.shard.lines.skipped == [0, 1, 0])
     }
   }
 

@@ -51,6 +51,9 @@ struct CollectingSink: LineSink {
     overlong.append(number)
     numbers.append(number)
   }
+
+  var continued = 0
+  mutating func continuedLines(_ count: Int) { continued += count }
 }
 
 extension Array where Element == UInt8 {

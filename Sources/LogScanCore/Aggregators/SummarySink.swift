@@ -147,6 +147,11 @@ package struct SummarySink: LineSink, ~Copyable {
     shard.lines.skipped[SkipReason.allCases.firstIndex(of: .tooLong)!] += 1
   }
 
+  package mutating func continuedLines(_ count: Int) {
+    shard.lines.read += count
+    shard.lines.skipped[SkipReason.allCases.firstIndex(of: .continuation)!] += count
+  }
+
   package mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     let (outcome, format) = formats.extract(bytes, with: &extractor)
     handle(bytes, number: number, outcome, format: format)

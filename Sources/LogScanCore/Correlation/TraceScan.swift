@@ -71,6 +71,8 @@ struct TraceSink: ScanSink, ~Copyable {
 
   mutating func overlongLine(number: Int) {}
 
+  mutating func continuedLines(_ count: Int) {}
+
   mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int) {
     guard case (.event(let event), _) = formats.extract(bytes, with: &extractor),
       let raw = extractor.requestId(in: bytes, storage: &idText), wanted.find(raw) != nil

@@ -60,7 +60,7 @@ package final class LiveSession {
   /// Counts lines a `LiveParseAhead` split and scanned, in order.
   func deliver(_ batch: ParsedBatch) {
     batch.deliver(into: &sink)
-    deliveredLines += batch.lines.count
+    deliveredLines += batch.inputLines
   }
 
   private func splitter(_ source: Int) -> SplitterBox {

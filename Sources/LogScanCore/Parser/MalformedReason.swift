@@ -36,6 +36,9 @@ package enum MalformedReason: String, CaseIterable, Sendable, Comparable {
 package enum SkipReason: String, CaseIterable, Sendable, Comparable {
   case blank = "blank"
   case tooLong = "too_long"
+  /// A container runtime's piece of a line over 16 KiB, read joined to
+  /// the piece before it (the joined line counts once, as its first piece).
+  case continuation = "continuation"
 
   package static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -83,7 +83,10 @@ package struct InputPlan: Sendable {
       units.append(Unit(input: index, range: nil))
       return
     }
-    for range in Self.pieces(size: size, jobs: options.jobs, largest: options.maxPieceSize, in: source) {
+    let pieces = Self.pieces(
+      size: size, jobs: options.jobs, largest: options.maxPieceSize, joinsContainerLines: options.unwrapsContainerLines,
+      in: source)
+    for range in pieces {
       units.append(Unit(input: index, range: range))
     }
   }
@@ -93,7 +96,13 @@ package struct InputPlan: Sendable {
   /// eighth of it), so pieces shrink towards the end of the file and the
   /// workers finish together: with equal pieces, one worker could still be
   /// reading the last of them, alone, for as long as a piece takes.
-  private static func pieces(size: Int64, jobs: Int, largest: Int64, in source: FileSource) -> [Range<Int64>] {
+  ///
+  /// When container runtimes' lines are read for the application's line
+  /// (`joinsContainerLines`), no piece starts inside a long line a runtime
+  /// cut into pieces: they are joined where they are read.
+  private static func pieces(
+    size: Int64, jobs: Int, largest: Int64, joinsContainerLines: Bool, in source: FileSource
+  ) -> [Range<Int64>] {
     let share = Int64(2 * max(1, jobs))
     let largest = max(1, largest)
     let smallest = max(1, min(largest / 8, size / share))
@@ -103,11 +112,50 @@ package struct InputPlan: Sendable {
       let remaining = size - start
       var piece = min(largest, max(smallest, remaining / share))
       if remaining - piece < smallest { piece = remaining }
-      let end = start + piece >= size ? size : lineBoundary(after: start + piece, in: source, size: size)
+      var end = start + piece >= size ? size : lineBoundary(after: start + piece, in: source, size: size)
+      while joinsContainerLines && end < size && endsWithContainerPiece(end, in: source) {
+        end = lineBoundary(after: end + 1, in: source, size: size)
+      }
       pieces.append(start..<end)
       start = end
     }
     return pieces
+  }
+
+  /// Whether the line that ends just before `boundary` (a line start) is a
+  /// container runtime's piece of a longer line (see `ContainerLine`), whose
+  /// next pieces follow it. Pieces are at most 16 KiB before escaping, so a
+  /// line longer than 256 KiB is not one.
+  private static func endsWithContainerPiece(_ boundary: Int64, in source: FileSource) -> Bool {
+    let window = Int(min(boundary, 1 << 18))
+    guard window > 1 else { return false }
+    var block = [UInt8](repeating: 0, count: window)
+    var filled = 0
+    while filled < window {
+      let n =
+        (try? block.withUnsafeMutableBytes {
+          try source.peek(
+            at: boundary - Int64(window) + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+        }) ?? 0
+      guard n > 0 else { return false }
+      filled += n
+    }
+    // The line: after the newline before it (or from the file's start).
+    var end = window - 1
+    if end > 0 && block[end - 1] == 0x0D { end -= 1 }
+    let start: Int
+    if let newline = block[0..<(window - 1)].lastIndex(of: 0x0A) {
+      start = newline + 1
+    } else if Int64(window) == boundary {
+      start = 0
+    } else {
+      return false
+    }
+    guard start <= end else { return false }
+    var storage: [UInt8] = []
+    return block.withUnsafeBytes {
+      ContainerLine.unwrap(UnsafeRawBufferPointer(rebasing: $0[start..<end]), storage: &storage)?.partial ?? false
+    }
   }
 
   /// The offset just after the first `\n` at or after `offset - 1`: a line

@@ -31,6 +31,9 @@ final class ParsedBatch: @unchecked Sendable {
     var found: UInt32
     var invalidUTF8: Bool
     var firstCapture: Int
+    /// Not a line: this many lines continued the one before
+    /// (`LineSink.continuedLines`).
+    var continued = 0
   }
 
   static let maxBytes = 1 << 20
@@ -45,6 +48,10 @@ final class ParsedBatch: @unchecked Sendable {
     lines.reserveCapacity(Self.maxLines)
   }
 
+  /// The input lines the batch holds (an entry of `continued` lines
+  /// stands for that many).
+  var inputLines: Int { lines.reduce(0) { $0 + ($1.continued > 0 ? $1.continued : 1) } }
+
   func reset() {
     bytes.removeAll(keepingCapacity: true)
     lines.removeAll(keepingCapacity: true)
@@ -56,6 +63,10 @@ final class ParsedBatch: @unchecked Sendable {
     bytes.withUnsafeBytes { arena in
       captures.withUnsafeBufferPointer { captures in
         for line in lines {
+          if line.continued > 0 {
+            sink.continuedLines(line.continued)
+            continue
+          }
           if line.overlong {
             sink.overlongLine(number: line.number)
             continue
@@ -156,6 +167,15 @@ struct BatchingSink: LineSink, ~Copyable {
         start: bytes.count, length: 0, number: number, overlong: true, outcome: .blank, decoded: nil, format: 0,
         found: 0,
         invalidUTF8: false, firstCapture: captures.count))
+    if isFull { flush() }
+  }
+
+  mutating func continuedLines(_ count: Int) {
+    guard !cancelled else { return }
+    lines.append(
+      ParsedBatch.Line(
+        start: bytes.count, length: 0, number: 0, overlong: false, outcome: .blank, decoded: nil, format: 0, found: 0,
+        invalidUTF8: false, firstCapture: captures.count, continued: count))
     if isFull { flush() }
   }
 

@@ -9,14 +9,18 @@
 ///   `2026-02-07T10:00:00.123456789Z stdout F <the line>`.
 ///
 /// A runtime cuts lines over 16 KiB into several entries (Docker: no `\n` at
-/// the end of the value; CRI: tag `P`); each entry is read as a line of its
-/// own, so such a line's pieces count as malformed.
+/// the end of the value; CRI: tag `P`): such an entry is `partial`, and the
+/// line splitter joins it to the entries that follow, up to the one that
+/// ends the line.
 enum ContainerLine {
-  /// The inner line of `line`, or nil when it is not a container runtime's
-  /// line. A Docker line's value is decoded into `storage` (valid until the
-  /// next call); a CRI line's is a slice of `line`.
+  /// The inner line of `line` and whether it is only a piece of the
+  /// application's line (more pieces follow), or nil when it is not a
+  /// container runtime's line. A Docker line's value is decoded into
+  /// `storage` (valid until the next call); a CRI line's is a slice of `line`.
   @inline(__always)
-  static func unwrap(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
+  static func unwrap(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> (
+    bytes: UnsafeRawBufferPointer, partial: Bool
+  )? {
     guard line.count > 8, let base = line.baseAddress else { return nil }
     let first = base.load(as: UInt8.self)
     if first == UInt8(ascii: "{") {
@@ -32,7 +36,9 @@ enum ContainerLine {
   private static let dockerPrefix: UInt64 = 0x223A_2267_6F6C_227B
   private static let streamKey = Array(",\"stream\":\"".utf8)
 
-  private static func unwrapDocker(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> UnsafeRawBufferPointer? {
+  private static func unwrapDocker(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> (
+    bytes: UnsafeRawBufferPointer, partial: Bool
+  )? {
     // The value's closing quote: the first quote not escaped.
     var i = 8
     let n = line.count
@@ -44,13 +50,17 @@ enum ContainerLine {
     guard i < n, has(streamKey, in: line, at: i + 1), line[n - 1] == UInt8(ascii: "}") else { return nil }
     storage.removeAll(keepingCapacity: true)
     appendDecodedJSONString(UnsafeRawBufferPointer(rebasing: line[8..<i]), to: &storage)
-    if storage.last == 0x0A { storage.removeLast() }
-    if storage.last == 0x0D { storage.removeLast() }
-    return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
+    // The line's own newline ends it; a piece of a longer line has none.
+    let partial = storage.last != 0x0A
+    if !partial {
+      storage.removeLast()
+      if storage.last == 0x0D { storage.removeLast() }
+    }
+    return (storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }, partial)
   }
 
   /// `<RFC 3339 time> <stdout|stderr> <F|P> ` then the line.
-  private static func unwrapCRI(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+  private static func unwrapCRI(_ line: UnsafeRawBufferPointer) -> (bytes: UnsafeRawBufferPointer, partial: Bool)? {
     let n = line.count
     // The time: at least `YYYY-MM-DDTHH:MM:SSZ`, no spaces.
     guard n > 20, line[4] == UInt8(ascii: "-"), line[7] == UInt8(ascii: "-"), line[10] == UInt8(ascii: "T")
@@ -65,7 +75,7 @@ enum ContainerLine {
       guard line[tag] == UInt8(ascii: "F") || line[tag] == UInt8(ascii: "P"), line[tag + 1] == UInt8(ascii: " ") else {
         return nil
       }
-      return UnsafeRawBufferPointer(rebasing: line[(tag + 2)...])
+      return (UnsafeRawBufferPointer(rebasing: line[(tag + 2)...]), line[tag] == UInt8(ascii: "P"))
     }
     return nil
   }

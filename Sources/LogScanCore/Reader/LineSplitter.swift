@@ -14,6 +14,9 @@ package protocol LineSink: ~Copyable {
   mutating func line(_ bytes: UnsafeRawBufferPointer, number: Int)
   /// A line longer than the limit; its bytes were not kept.
   mutating func overlongLine(number: Int)
+  /// `count` lines that were a container runtime's pieces of the line
+  /// handed out just before (see `ContainerLine`): read, joined to it.
+  mutating func continuedLines(_ count: Int)
 }
 
 /// Splits a byte stream, fed in chunks of any size, into lines.
@@ -33,6 +36,13 @@ package struct LineSplitter: ~Copyable {
   /// (see `ContainerLine`) instead of the runtime's.
   private let unwrapsContainerLines: Bool
   private var unwrapped: [UInt8] = []
+  /// A container runtime's pieces of one long line, joined until the piece
+  /// that ends it: their bytes (dropped once over the limit), how many, and
+  /// the first one's line number, which the joined line takes.
+  private var joined: [UInt8] = []
+  private var joinedPieces = 0
+  private var joinedNumber = 0
+  private var joinedOverlong = false
 
   package init(maxLineBytes: Int, unwrapsContainerLines: Bool = false) {
     precondition(maxLineBytes > 0, "Invalid arguments: maxLineBytes must be positive")
@@ -55,15 +65,13 @@ package struct LineSplitter: ~Copyable {
       }
       if skipping {
         skipping = false
-        lineCount += 1
-        sink.overlongLine(number: lineCount)
+        overlong(into: &sink)
       } else {
         appendToCarry(position, newline - position)
         let base = UnsafeRawPointer(carry.baseAddress!)
         if skipping || contentLength(base, carryCount) > maxLineBytes {
           skipping = false
-          lineCount += 1
-          sink.overlongLine(number: lineCount)
+          overlong(into: &sink)
         } else {
           emit(base, carryCount, into: &sink)
         }
@@ -75,8 +83,7 @@ package struct LineSplitter: ~Copyable {
     while let newline = findNewline(position, end) {
       let length = newline - position
       if length > maxLineBytes && contentLength(position, length) > maxLineBytes {
-        lineCount += 1
-        sink.overlongLine(number: lineCount)
+        overlong(into: &sink)
       } else {
         emit(position, length, into: &sink)
       }
@@ -89,18 +96,17 @@ package struct LineSplitter: ~Copyable {
   package mutating func finish<Sink: LineSink & ~Copyable>(into sink: inout Sink) {
     if skipping {
       skipping = false
-      lineCount += 1
-      sink.overlongLine(number: lineCount)
+      overlong(into: &sink)
     } else if carryCount > 0 {
       let base = UnsafeRawPointer(carry.baseAddress!)
       if contentLength(base, carryCount) > maxLineBytes {
-        lineCount += 1
-        sink.overlongLine(number: lineCount)
+        overlong(into: &sink)
       } else {
         emit(base, carryCount, into: &sink)
       }
     }
     carryCount = 0
+    if joinedPieces > 0 { endJoin(into: &sink) }
   }
 
   @inline(__always)
@@ -121,11 +127,59 @@ package struct LineSplitter: ~Copyable {
   ) {
     lineCount += 1
     let line = UnsafeRawBufferPointer(start: start, count: contentLength(start, length))
-    if unwrapsContainerLines, let inner = ContainerLine.unwrap(line, storage: &unwrapped) {
-      sink.line(inner, number: lineCount)
-    } else {
+    guard unwrapsContainerLines, let inner = ContainerLine.unwrap(line, storage: &unwrapped) else {
+      // Pieces no piece ended (a line the runtime did not write) are a
+      // line of their own, as they are.
+      if joinedPieces > 0 { endJoin(into: &sink) }
       sink.line(line, number: lineCount)
+      return
     }
+    if inner.partial || joinedPieces > 0 {
+      join(inner.bytes)
+      if !inner.partial { endJoin(into: &sink) }
+      return
+    }
+    sink.line(inner.bytes, number: lineCount)
+  }
+
+  /// A line over the limit, counted without its bytes.
+  private mutating func overlong<Sink: LineSink & ~Copyable>(into sink: inout Sink) {
+    if joinedPieces > 0 { endJoin(into: &sink) }
+    lineCount += 1
+    sink.overlongLine(number: lineCount)
+  }
+
+  /// Adds line `lineCount`, a piece of a container runtime's long line.
+  private mutating func join(_ piece: UnsafeRawBufferPointer) {
+    if joinedPieces == 0 {
+      joinedNumber = lineCount
+      joinedOverlong = false
+      joined.removeAll(keepingCapacity: true)
+    }
+    joinedPieces += 1
+    guard !joinedOverlong else { return }
+    if joined.count + piece.count > maxLineBytes {
+      // Over the limit, like any line: counted, never buffered whole.
+      joinedOverlong = true
+      joined = []
+    } else {
+      joined.append(contentsOf: piece)
+    }
+  }
+
+  /// Hands out the joined pieces as one line (the first piece's number),
+  /// then the others as lines that continued it.
+  private mutating func endJoin<Sink: LineSink & ~Copyable>(into sink: inout Sink) {
+    if joinedOverlong {
+      sink.overlongLine(number: joinedNumber)
+    } else {
+      let number = joinedNumber
+      joined.withUnsafeBytes { sink.line($0, number: number) }
+    }
+    if joinedPieces > 1 { sink.continuedLines(joinedPieces - 1) }
+    joinedPieces = 0
+    joinedOverlong = false
+    joined.removeAll(keepingCapacity: joined.capacity <= 1 << 16)
   }
 
   private mutating func appendToCarry(_ start: UnsafeRawPointer, _ length: Int) {

@@ -214,6 +214,10 @@ package struct RedactSink: ScanSink, ~Copyable {
     counts.overlong += 1
   }
 
+  // Redaction writes lines back as they were: container lines are never
+  // unwrapped, so never joined.
+  package mutating func continuedLines(_ count: Int) { counts.lines += count }
+
   package consuming func finish() -> RedactCounts {
     completeUnit()
     return counts
