@@ -181,6 +181,18 @@ import Testing
     }
   }
 
+  /// A Docker value without its newline is a piece only when it is as
+  /// long as Docker's pieces: a short one is a last line written without
+  /// a newline, read on its own.
+  @Test func aShortDockerValueWithoutItsNewlineIsALine() {
+    let text =
+      #"{"log":"{\"a\":1}","stream":"stdout","time":"2026-02-07T10:00:00Z"}"# + "\n"
+      + Self.docker(#"{"b":2}"#) + "\n"
+    let sink = split(Array(text.utf8), chunkSize: 1 << 20, unwrapsContainerLines: true)
+    #expect(sink.lines == [Array(#"{"a":1}"#.utf8), Array(#"{"b":2}"#.utf8)])
+    #expect(sink.continued == 0)
+  }
+
   /// Pieces no piece ends are not lost: they are a line of their own
   /// before the next line, or at the end of the input.
   @Test func piecesNoPieceEndsAreALineOfTheirOwn() {

@@ -8,8 +8,8 @@
 ///   `/var/log/containers/*.log` link to):
 ///   `2026-02-07T10:00:00.123456789Z stdout F <the line>`.
 ///
-/// A runtime cuts lines over 16 KiB into several entries (Docker: no `\n` at
-/// the end of the value; CRI: tag `P`): such an entry is `partial`, and the
+/// A runtime cuts lines over 16 KiB into several entries (Docker: a 16 KiB
+/// value without `\n` at its end; CRI: tag `P`): such an entry is `partial`, and the
 /// line splitter joins it to the entries that follow, up to the one that
 /// ends the line.
 enum ContainerLine {
@@ -35,6 +35,9 @@ enum ContainerLine {
   /// would cost a once-check per line).
   private static let dockerPrefix: UInt64 = 0x223A_2267_6F6C_227B
   private static let streamKey = Array(",\"stream\":\"".utf8)
+  /// Docker cuts lines at 16 KiB; a value this long without its newline
+  /// is a piece (a margin below: the cut may fall inside a character).
+  static let dockerPieceBytes = 8 << 10
 
   private static func unwrapDocker(_ line: UnsafeRawBufferPointer, storage: inout [UInt8]) -> (
     bytes: UnsafeRawBufferPointer, partial: Bool
@@ -50,12 +53,15 @@ enum ContainerLine {
     guard i < n, has(streamKey, in: line, at: i + 1), line[n - 1] == UInt8(ascii: "}") else { return nil }
     storage.removeAll(keepingCapacity: true)
     appendDecodedJSONString(UnsafeRawBufferPointer(rebasing: line[8..<i]), to: &storage)
-    // The line's own newline ends it; a piece of a longer line has none.
-    let partial = storage.last != 0x0A
-    if !partial {
+    // The line's own newline ends it. A piece of a longer line has none,
+    // and is as long as the runtime's buffer (16 KiB); a short value
+    // without one is a last line written without its newline.
+    let ended = storage.last == 0x0A
+    if ended {
       storage.removeLast()
       if storage.last == 0x0D { storage.removeLast() }
     }
+    let partial = !ended && storage.count >= Self.dockerPieceBytes
     return (storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }, partial)
   }
 
