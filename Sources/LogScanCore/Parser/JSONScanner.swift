@@ -177,16 +177,9 @@ package struct JSONScanner: ~Copyable {
         }
       }
       member &+= 1
-      if keyEnd &+ 2 < n && p[keyEnd &+ 1] == UInt8(ascii: ":") && p[keyEnd &+ 2] > 0x20 {
-        // Compact JSON: the value right after the colon.
-        i = keyEnd &+ 2
-      } else {
-        i = skipWhitespace(p, n, keyEnd &+ 1)
-        guard i < n else { return Self.truncated }
-        guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
-        i = skipWhitespace(p, n, i &+ 1)
-        guard i < n else { return Self.truncated }
-      }
+      let valueStart = Self.valueStart(p, n, afterKey: keyEnd)
+      guard valueStart >= 0 else { return valueStart == -1 ? Self.truncated : Self.unexpectedByte }
+      i = valueStart
       if let entry { markers |= entry.pointee.markerBits }
       let binding = entry?.pointee.fieldBinding
       let c = p[i]
@@ -240,6 +233,22 @@ package struct JSONScanner: ~Copyable {
       if next == UInt8(ascii: "}") { return 0 }
       return Self.unexpectedByte
     }
+  }
+
+  /// Where the value after a key's closing quote (at `keyEnd`) starts: past
+  /// the colon and any whitespace; -1 when the line ends first, -2 when
+  /// no colon follows.
+  @inline(__always)
+  private static func valueStart(_ p: UnsafePointer<UInt8>, _ n: Int, afterKey keyEnd: Int) -> Int {
+    if keyEnd &+ 2 < n && p[keyEnd &+ 1] == UInt8(ascii: ":") && p[keyEnd &+ 2] > 0x20 {
+      // Compact JSON: the value right after the colon.
+      return keyEnd &+ 2
+    }
+    var i = skipWhitespace(p, n, keyEnd &+ 1)
+    guard i < n else { return -1 }
+    guard p[i] == UInt8(ascii: ":") else { return -2 }
+    i = skipWhitespace(p, n, i &+ 1)
+    return i < n ? i : -1
   }
 
   /// A number or literal at `i`; leaves `i` after it.
@@ -306,15 +315,9 @@ package struct JSONScanner: ~Copyable {
         let keyEnd = Self.scanString(p, n, i &+ 1, &flags)
         guard keyEnd >= 0 else { return Self.stringError(keyEnd) }
         if flags & 2 != 0 { sawInvalidUTF8 = true }
-        if keyEnd &+ 2 < n && p[keyEnd &+ 1] == UInt8(ascii: ":") && p[keyEnd &+ 2] > 0x20 {
-          i = keyEnd &+ 2
-        } else {
-          i = skipWhitespace(p, n, keyEnd &+ 1)
-          guard i < n else { return Self.truncated }
-          guard p[i] == UInt8(ascii: ":") else { return Self.unexpectedByte }
-          i = skipWhitespace(p, n, i &+ 1)
-          guard i < n else { return Self.truncated }
-        }
+        let valueStart = Self.valueStart(p, n, afterKey: keyEnd)
+        guard valueStart >= 0 else { return valueStart == -1 ? Self.truncated : Self.unexpectedByte }
+        i = valueStart
       }
       // value
       let c = p[i]
