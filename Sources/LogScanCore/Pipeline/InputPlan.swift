@@ -113,14 +113,23 @@ package struct InputPlan: Sendable {
       var piece = min(largest, max(smallest, remaining / share))
       if remaining - piece < smallest { piece = remaining }
       var end = start + piece >= size ? size : lineBoundary(after: start + piece, in: source, size: size)
-      while joinsContainerLines && end < size && endsWithContainerPiece(end, in: source) {
+      // At most `maxPiecesStepped` lines on: a run of pieces that long is
+      // over any line limit (and a file of nothing but pieces is not read
+      // twice over here).
+      var stepped = 0
+      while joinsContainerLines && end < size && stepped < Self.maxPiecesStepped
+        && endsWithContainerPiece(end, in: source)
+      {
         end = lineBoundary(after: end + 1, in: source, size: size)
+        stepped += 1
       }
       pieces.append(start..<end)
       start = end
     }
     return pieces
   }
+
+  static let maxPiecesStepped = 128
 
   /// Whether the line that ends just before `boundary` (a line start) is a
   /// container runtime's piece of a longer line (see `ContainerLine`), whose
