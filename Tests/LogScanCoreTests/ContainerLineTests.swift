@@ -84,35 +84,50 @@ import Testing
     #expect(sink.lines == lines.map { Array($0.utf8) })
   }
 
+  /// The lines of a generated log with 0.5% malformed lines.
+  static func generatedLines(seed: UInt64, bytes: Int) -> [String] {
+    var configuration = LogGenerator.Configuration()
+    configuration.malformedRate = 0.005
+    configuration.seed = seed
+    var generator = LogGenerator(configuration)
+    var data: [UInt8] = []
+    while data.count < bytes { generator.appendRequest(to: &data) }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+      .dropLast().map(String.init)
+  }
+
+  /// The JSON report of `path` read by `jobs` workers (a file over
+  /// `pieceBytes` cut into pieces that long), without its inputs and with
+  /// the input's name (in the malformed lines' places) as "input".
+  static func report(_ path: String, jobs: Int, pieceBytes: Int64) throws -> [String: Any] {
+    let result = summarize([path]) {
+      $0.jobs = jobs
+      $0.splitThreshold = pieceBytes
+      $0.maxPieceSize = pieceBytes
+    }
+    let json = summaryJSON(result).replacingOccurrences(of: path, with: "input")
+    var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    object["inputs"] = nil
+    return object
+  }
+
+  static func text(_ object: [String: Any]) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+  }
+
   /// A generated log read plain, in Docker's json-file lines and in CRI
   /// lines gives the same report (but for the input's name and size).
   @Test func aWrappedLogGivesTheReportOfTheLog() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var configuration = LogGenerator.Configuration()
-    configuration.malformedRate = 0.005
-    configuration.seed = 41
-    var generator = LogGenerator(configuration)
-    var data: [UInt8] = []
-    while data.count < 400_000 { generator.appendRequest(to: &data) }
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-      .dropLast()
-    let plain = writeTemporaryFile(data, name: "plain.jsonl", in: directory)
+    let lines = Self.generatedLines(seed: 41, bytes: 400_000)
+    let plain = writeTemporaryFile(Array(lines.map { $0 + "\n" }.joined().utf8), name: "plain.jsonl", in: directory)
     let docker = writeTemporaryFile(
-      Array(lines.map { Self.docker(String($0)) + "\n" }.joined().utf8), name: "docker.log", in: directory)
+      Array(lines.map { Self.docker($0) + "\n" }.joined().utf8), name: "docker.log", in: directory)
     let cri = writeTemporaryFile(
-      Array(lines.map { Self.cri(String($0)) + "\n" }.joined().utf8), name: "cri.log", in: directory)
+      Array(lines.map { Self.cri($0) + "\n" }.joined().utf8), name: "cri.log", in: directory)
     func report(_ path: String, jobs: Int) throws -> String {
-      let result = summarize([path]) {
-        $0.jobs = jobs
-        $0.splitThreshold = 64 << 10
-        $0.maxPieceSize = 64 << 10
-      }
-      // The input's name is in the malformed lines' places.
-      let json = summaryJSON(result).replacingOccurrences(of: path, with: "input")
-      var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-      object["inputs"] = nil
-      return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+      try Self.text(Self.report(path, jobs: jobs, pieceBytes: 64 << 10))
     }
     let expected = try report(plain, jobs: 1)
     #expect(!expected.contains("\"malformed\":0,"), "the log has malformed lines")
@@ -128,20 +143,13 @@ import Testing
   @Test func longLinesCutIntoPiecesAreReadJoined() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    var configuration = LogGenerator.Configuration()
-    configuration.malformedRate = 0.005
-    configuration.seed = 43
-    var generator = LogGenerator(configuration)
-    var data: [UInt8] = []
-    while data.count < 300_000 { generator.appendRequest(to: &data) }
     // Every 20th line gets a field of 20-60 KB in front (malformed lines
     // stay malformed).
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-      .dropLast().enumerated().map { k, line in
-        k % 20 == 7
-          ? "{\"blob\":\"" + String(repeating: "ab", count: 10_000 + 1_000 * (k % 21)) + "\"," + line.dropFirst()
-          : String(line)
-      }
+    let lines = Self.generatedLines(seed: 43, bytes: 300_000).enumerated().map { k, line in
+      k % 20 == 7
+        ? "{\"blob\":\"" + String(repeating: "ab", count: 10_000 + 1_000 * (k % 21)) + "\"," + line.dropFirst()
+        : String(line)
+    }
     let long = lines.filter { $0.utf8.count >= 16_384 }
     #expect(long.count > 20)
     let plain = writeTemporaryFile(Array(lines.map { $0 + "\n" }.joined().utf8), name: "plain.jsonl", in: directory)
@@ -153,18 +161,9 @@ import Testing
       in: directory)
     let continuations = long.map { ($0.utf8.count + 1 + 16_383) / 16_384 - 1 }.reduce(0, +)
     func report(_ path: String, jobs: Int) throws -> (lines: [String: Any], rest: String) {
-      let result = summarize([path]) {
-        $0.jobs = jobs
-        $0.splitThreshold = 32 << 10
-        $0.maxPieceSize = 32 << 10
-      }
-      let json = summaryJSON(result).replacingOccurrences(of: path, with: "input")
-      var object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-      object["inputs"] = nil
+      var object = try Self.report(path, jobs: jobs, pieceBytes: 32 << 10)
       let lines = try #require(object.removeValue(forKey: "lines") as? [String: Any])
-      let rest = String(
-        decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-      return (lines, rest)
+      return (lines, try Self.text(object))
     }
     let expected = try report(plain, jobs: 1)
     let read = try #require(expected.lines["read"] as? Int)
