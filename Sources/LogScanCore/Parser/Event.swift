@@ -258,8 +258,8 @@ struct LevelCache {
   @inline(__always)
   mutating func level(_ p: UnsafePointer<UInt8>, _ n: Int) -> Level {
     guard n <= 8 else { return Level.parse(name: p, n) }
-    // With its length, the whole name (see `TextMemo.shortKey`).
-    let word = TextMemo.shortKey(UnsafeRawPointer(p), n).0
+    // With its length, the whole name.
+    let word = shortBytesAsWords(UnsafeRawPointer(p), n).0
     if n == length && word == self.word { return level }
     let parsed = Level.parse(name: p, n)
     self.word = word

@@ -217,8 +217,7 @@ package struct JSONScanner: ~Copyable {
         // A null is no value: it leaves the field unset.
         if let binding, kind != .null { record(binding, start: start, end: i, kind: kind, escaped: false) }
       }
-      if i &+ 1 < n && p[i] == UInt8(ascii: ",") && p[i &+ 1] > 0x20 {
-        // Compact JSON: the next key right after the comma.
+      if Self.isCompactComma(p, n, i) {
         i &+= 1
         continue
       }
@@ -233,6 +232,13 @@ package struct JSONScanner: ~Copyable {
       if next == UInt8(ascii: "}") { return 0 }
       return Self.unexpectedByte
     }
+  }
+
+  /// A comma at `i` with the next member right after it (compact JSON:
+  /// no whitespace to skip).
+  @inline(__always)
+  private static func isCompactComma(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: Int) -> Bool {
+    i &+ 1 < n && p[i] == UInt8(ascii: ",") && p[i &+ 1] > 0x20
   }
 
   /// Where the value after a key's closing quote (at `keyEnd`) starts: past
@@ -355,8 +361,7 @@ package struct JSONScanner: ~Copyable {
     _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ depth: inout Int, _ arrayBits: UInt64,
     _ startDepth: Int
   ) -> UInt8? {
-    if i &+ 1 < n && p[i] == UInt8(ascii: ",") && p[i &+ 1] > 0x20 {
-      // Compact JSON: the next member right after the comma.
+    if Self.isCompactComma(p, n, i) {
       i &+= 1
       return nil
     }

@@ -154,6 +154,23 @@ extension KeyTable.Entry {
   package var markerBits: MarkerBits { MarkerBits(markersHigh) << 64 | MarkerBits(markersLow) }
 }
 
+/// At most 16 bytes as two words, zero-padded: with their count, that is
+/// all of them (the two loads overlap when there are fewer than their sum).
+/// The memo of text tests and the level cache key values by it.
+@inline(__always)
+func shortBytesAsWords(_ value: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
+  if count >= 8 {
+    return (value.loadUnaligned(as: UInt64.self), value.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+  }
+  if count >= 4 {
+    let low = UInt64(value.loadUnaligned(as: UInt32.self))
+    return (low | UInt64(value.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32, 0)
+  }
+  var low: UInt64 = 0
+  for i in 0..<count { low |= UInt64(value.load(fromByteOffset: i, as: UInt8.self)) << (8 &* UInt64(i)) }
+  return (low, 0)
+}
+
 @inline(__always)
 func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
   var i = 0

@@ -489,7 +489,7 @@ package struct TextMemo: ~Copyable {
     if count > program.memoLongest[slot] { return 0 }
     guard count <= 16 else { return slowWord(slot, view, program) }
     let value = view.line.baseAddress! + Int(capture.start)
-    let (low, high) = Self.shortKey(value, count)
+    let (low, high) = shortBytesAsWords(value, count)
     let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
     let entry = short + (slot &* Self.shortSize &+ Int(truncatingIfNeeded: mixed >> 56))
     if entry.pointee.length == count &+ 1 && entry.pointee.low == low && entry.pointee.high == high {
@@ -498,23 +498,6 @@ package struct TextMemo: ~Copyable {
     let word = program.textWord(slot: slot, UnsafeRawBufferPointer(start: value, count: count))
     entry.pointee = ShortEntry(low: low, high: high, length: count &+ 1, word: word)
     return word
-  }
-
-  /// A value of at most 16 bytes as two words, zero-padded: with its
-  /// length, that is the whole value (the two loads overlap when it is
-  /// shorter than their sum).
-  @inline(__always)
-  static func shortKey(_ value: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
-    if count >= 8 {
-      return (value.loadUnaligned(as: UInt64.self), value.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
-    }
-    if count >= 4 {
-      let low = UInt64(value.loadUnaligned(as: UInt32.self))
-      return (low | UInt64(value.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) << 32, 0)
-    }
-    var low: UInt64 = 0
-    for i in 0..<count { low |= UInt64(value.load(fromByteOffset: i, as: UInt8.self)) << (8 &* UInt64(i)) }
-    return (low, 0)
   }
 
   /// A value with escapes or of more than 16 bytes.
