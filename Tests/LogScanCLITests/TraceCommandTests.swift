@@ -114,7 +114,7 @@ import Testing
     let requests = try #require(
       (try JSONSerialization.jsonObject(with: json.stdoutData) as! [String: Any])["requests"] as? [String: Any])
     #expect(requests["requests"] as? Int == 0)
-    #expect(requests["eventsWithoutRequestId"] as? Int == 8)
+    #expect(requests["eventsWithoutRequestId"] as? Int == 10)
   }
 
   @Test func markdownHasATablePerRequest() throws {

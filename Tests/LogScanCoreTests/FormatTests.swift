@@ -48,8 +48,10 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       service: o["logger"] as? String)
   },
   "logrus": { o in
+    // A time.Duration field is integer nanoseconds (encoding/json).
     ReferenceEvent(
-      durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
+      durationMs: number(o["duration"]).map { $0 / 1e6 } ?? number(o["duration_ms"]),
+      status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains((o["level"] as? String ?? "").lowercased()),
       service: o["service"] as? String)
   },
@@ -110,6 +112,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     ReferenceEvent(
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
+  },
+  "echo": { o in
+    // Echo's Logger middleware: latency in nanoseconds, the host as the service.
+    ReferenceEvent(
+      durationMs: number(o["latency"]).map { $0 / 1e6 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: false, service: o["host"] as? String)
   },
   "hclog": { o in
     // time.Duration values are integer nanoseconds.
@@ -191,7 +199,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback",
+    "semantic_logger", "klog", "logback", "echo",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

@@ -140,7 +140,8 @@ func readEvent(
   /// fields are checked by name in FormatTests).
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston",
+    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
+    "semantic_logger", "klog", "logback", "echo", "hclog", "postgres", "fastify",
   ])
   func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
     let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("formats/\(format).jsonl"))))
@@ -270,6 +271,10 @@ func readEvent(
     (#"{"duration_ms":" ms"}"#, .wrongType),
     (#"{"duration_ms":{"v":1}}"#, .wrongType),
     (#"{"duration_ms":-5}"#, .wrongType),
+    (#"{"duration_ms":"2m3.5"}"#, .wrongType),
+    (#"{"duration_ms":"1m 30s"}"#, .wrongType),
+    (#"{"duration_ms":"2m-3s"}"#, .wrongType),
+    (#"{"duration_ms":"1x30s"}"#, .wrongType),
     (#"{"status":"ok"}"#, .wrongType),
     (#"{"status":true}"#, .wrongType),
     (#"{"status":200.5}"#, .wrongType),
@@ -298,6 +303,10 @@ func readEvent(
     (#"{"duration_ms":"12 ms"}"#, 12_000_000),
     (#"{"duration_ms":"3 s"}"#, 3_000_000_000),
     (#"{"duration_ms":"250 μs"}"#, 250_000),
+    // Go's time.Duration.String() from a minute on.
+    (#"{"duration_ms":"2m3.5s"}"#, 123_500_000_000),
+    (#"{"duration_ms":"1h0m0s"}"#, 3_600_000_000_000),
+    (#"{"duration_ms":"1h2m3.004005006s"}"#, 3_723_004_005_006),
   ])
   func durationsAreNanoseconds(line: String, nanos: Int64) {
     var extractor = EventExtractor()

@@ -161,6 +161,16 @@ extension LogFormat {
       ],
       markers: [[["DownstreamStatus"]], [["RequestPath"], ["Duration"]]]),
     LogFormat(
+      name: "echo", summary: "Go Echo's Logger middleware (JSON access lines: latency in ns, latency_human, uri)",
+      source: "labstack/echo middleware.DefaultLoggerConfig; sample from Debian's golang-github-labstack-echo-dev 4.2",
+      // `id` is the X-Request-ID header (or what the RequestID middleware
+      // made), `error` the handler's error, `host` the virtual host.
+      keys: [
+        Key(["time"], .timestamp), Key(["latency"], .duration, .nanoseconds), Key(["uri"], .path),
+        Key(["id"], .requestId), Key(["error"], .message), Key(["host"], .service),
+      ],
+      markers: [[["latency_human"]]]),
+    LogFormat(
       name: "envoy", summary: "Envoy and Istio JSON access logs (start_time, response_code, duration in ms)",
       source: "Istio's default JSON access log format; Envoy's access log command operators",
       keys: [
@@ -345,8 +355,13 @@ extension LogFormat {
       markers: [[["fields"], ["target"]]]),
     LogFormat(
       name: "logrus", summary: "Go logrus JSONFormatter and log/slog JSONHandler (level, msg, time)",
-      source: "logrus JSONFormatter defaults",
-      keys: [Key(["time"], .timestamp)],
+      source: "logrus JSONFormatter defaults; Go's log/slog JSONHandler (a time.Duration is integer nanoseconds)",
+      // Both write a time.Duration value as encoding/json does: integer
+      // nanoseconds (or its String(), "1.5ms", when the caller formats it).
+      keys: [
+        Key(["time"], .timestamp), Key(["duration"], .duration, .nanoseconds),
+        Key(["latency"], .duration, .nanoseconds), Key(["elapsed"], .duration, .nanoseconds),
+      ],
       markers: [[["time"], ["msg"], ["level"]]]),
     LogFormat(
       name: "zerolog", summary: "Go zerolog (level, time, message; Dur fields in ms) and its hlog access fields",

@@ -118,27 +118,58 @@ package func parseDecimalInteger(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int
 
 /// Reads a duration written as text: a plain number (in `unit`), or a number
 /// with a unit suffix as Go and Google Cloud write them ("0.123s", "12ms",
-/// "150us", "150µs", "2m", "1h"), or with one space before the unit as
-/// Rust's tower-http writes latencies ("12 ms"). Returns nanoseconds.
+/// "150us", "150µs", "2m", "1h"), with one space before the unit as Rust's
+/// tower-http writes latencies ("12 ms"), or several numbers with units as
+/// Go's `time.Duration` writes a minute or more ("2m3.5s", "1h0m0s").
+/// Returns nanoseconds.
 package func parseDurationText(_ p: UnsafePointer<UInt8>, _ count: Int, unit: ValueUnit) -> Double? {
   var numberEnd = count
-  while numberEnd > 0 && !isDigit(p[numberEnd - 1]) && p[numberEnd - 1] != UInt8(ascii: ".") {
-    numberEnd -= 1
-  }
+  while numberEnd > 0 && !isDurationNumberByte(p[numberEnd - 1]) { numberEnd -= 1 }
   var suffixStart = numberEnd
   if count - suffixStart > 1 && p[suffixStart] == UInt8(ascii: " ") { suffixStart += 1 }
-  let suffix = UnsafeBufferPointer(start: p + suffixStart, count: count - suffixStart)
   let scale: Double
-  switch Array(suffix) {
-  case []: scale = unit.nanosecondsPerUnit
-  case Array("ns".utf8): scale = 1
-  case Array("us".utf8), Array("µs".utf8), Array("μs".utf8): scale = 1e3
-  case Array("ms".utf8): scale = 1e6
-  case Array("s".utf8): scale = 1e9
-  case Array("m".utf8): scale = 60e9
-  case Array("h".utf8): scale = 3600e9
+  if suffixStart == count {
+    scale = unit.nanosecondsPerUnit
+  } else {
+    guard let unitScale = durationUnitScale(p + suffixStart, count - suffixStart) else { return nil }
+    scale = unitScale
+  }
+  if let value = parseJSONNumber(p, numberEnd) { return value * scale }
+  return parseGoDuration(p, count)
+}
+
+/// Digits and the decimal point: what a duration's number is made of.
+@inline(__always)
+private func isDurationNumberByte(_ byte: UInt8) -> Bool { isDigit(byte) || byte == UInt8(ascii: ".") }
+
+/// Nanoseconds in a duration unit's name, or nil when it is none.
+private func durationUnitScale(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+  switch Array(UnsafeBufferPointer(start: p, count: count)) {
+  case Array("ns".utf8): return 1
+  case Array("us".utf8), Array("µs".utf8), Array("μs".utf8): return 1e3
+  case Array("ms".utf8): return 1e6
+  case Array("s".utf8): return 1e9
+  case Array("m".utf8): return 60e9
+  case Array("h".utf8): return 3600e9
   default: return nil
   }
-  guard let value = parseJSONNumber(p, numberEnd) else { return nil }
-  return value * scale
+}
+
+/// Go's `time.Duration.String()` of two or more parts ("1m30s",
+/// "2h0m0.5s"): each a number and its unit, added up. Nil for anything else.
+private func parseGoDuration(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+  var total = 0.0
+  var parts = 0
+  var i = 0
+  while i < count {
+    let numberStart = i
+    while i < count && isDurationNumberByte(p[i]) { i += 1 }
+    guard let value = parseJSONNumber(p + numberStart, i - numberStart) else { return nil }
+    let unitStart = i
+    while i < count && !isDurationNumberByte(p[i]) { i += 1 }
+    guard let scale = durationUnitScale(p + unitStart, i - unitStart) else { return nil }
+    total += value * scale
+    parts += 1
+  }
+  return parts > 1 ? total : nil
 }
