@@ -113,6 +113,14 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: ["error", "fatal", "panic"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
+  "monolog": { o in
+    // Monolog's numeric level is its own scale: the name says it.
+    ReferenceEvent(
+      durationMs: number(value(o, "context", "duration_ms")),
+      status: number(value(o, "context", "status")).map { Int($0) },
+      isErrorLevel: ["ERROR", "CRITICAL", "ALERT", "EMERGENCY"].contains(o["level_name"] as? String ?? ""),
+      service: o["channel"] as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -199,7 +207,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo",
+    "semantic_logger", "klog", "logback", "echo", "monolog",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

@@ -297,6 +297,22 @@ extension LogFormat {
       ],
       markers: [[["level_index"]]], logsRequestStarts: true),
     LogFormat(
+      name: "monolog", summary: "PHP Monolog JsonFormatter (Laravel, Symfony: level_name, channel, datetime, context)",
+      source: "Monolog 2 JsonFormatter; sample from Debian's php-monolog 2.9 with the Uid and Web processors",
+      // `level` is Monolog's own scale (200 info ... 600 emergency): the
+      // name is read instead. The WebProcessor puts the request on every
+      // line written while it runs (no status, no duration).
+      keys: [
+        Key(["datetime"], .timestamp), Key(["level_name"], .level), Key(["message"], .message),
+        Key(["channel"], .service), Key(["context", "duration_ms"], .duration, .milliseconds),
+        Key(["context", "status"], .status), Key(["context", "status_code"], .status),
+        Key(["extra", "http_method"], .method), Key(["extra", "url"], .path),
+        Key(["context", "request_id"], .requestId), Key(["extra", "request_id"], .requestId),
+        Key(["extra", "unique_id"], .requestId), Key(["context", "user_id"], .userId),
+        Key(["extra", "user_id"], .userId), Key(["context", "action"], .action),
+      ],
+      markers: [[["level_name"], ["channel"]]], logsRequestStarts: true),
+    LogFormat(
       name: "dotnet",
       summary: ".NET Microsoft.Extensions.Logging JSON console (ASP.NET Core: LogLevel, Category, State)",
       source: "Microsoft.Extensions.Logging.Console JsonConsoleFormatter (Timestamp when TimestampFormat is set, "
