@@ -220,7 +220,7 @@ import Testing
   @Test func everyFormatSampleIsDetectedEndToEnd() throws {
     let names = [
       "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog",
+      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald",
     ]
     let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
     #expect(result.status == 0)
@@ -236,7 +236,8 @@ import Testing
     let result = try run(["formats"])
     for name in [
       "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "canonical",
+      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald",
+      "canonical",
     ] {
       #expect(result.stdout.contains(name + " "), "\(name)")
     }

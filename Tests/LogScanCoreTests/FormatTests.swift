@@ -121,6 +121,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       isErrorLevel: ["ERROR", "CRITICAL", "ALERT", "EMERGENCY"].contains(o["level_name"] as? String ?? ""),
       service: o["channel"] as? String)
   },
+  "journald": { o in
+    // Strings all: PRIORITY is a syslog severity (3 error, 0-2 worse).
+    ReferenceEvent(
+      durationMs: nil, status: nil, isErrorLevel: (number(o["PRIORITY"]) ?? 7) <= 3,
+      service: (o["CONTAINER_NAME"] ?? o["_SYSTEMD_USER_UNIT"] ?? o["_SYSTEMD_UNIT"] ?? o["SYSLOG_IDENTIFIER"])
+        as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -207,7 +214,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

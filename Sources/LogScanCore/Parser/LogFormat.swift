@@ -326,6 +326,19 @@ extension LogFormat {
       ],
       markers: [[["LogLevel"], ["Category"]]], logsRequestStarts: true),
     LogFormat(
+      name: "journald", summary: "systemd's journal as journalctl -o json writes it (PRIORITY, MESSAGE, units)",
+      source: "systemd.journal-fields(7) and journalctl(1) -o json; sample from Debian's systemd 252 "
+        + "(journalctl --file on a journal made by systemd-journal-remote)",
+      // Every value is a string: the time in microseconds, PRIORITY a syslog
+      // severity. Docker's journald driver logs every container under
+      // docker.service: its CONTAINER_NAME names it.
+      keys: [
+        Key(["__REALTIME_TIMESTAMP"], .timestamp, .microseconds), Key(["PRIORITY"], .level, .automatic, .syslog),
+        Key(["MESSAGE"], .message), Key(["CONTAINER_NAME"], .service), Key(["_SYSTEMD_USER_UNIT"], .service),
+        Key(["_SYSTEMD_UNIT"], .service), Key(["SYSLOG_IDENTIFIER"], .service),
+      ],
+      markers: [[["__REALTIME_TIMESTAMP"]], [["PRIORITY"], ["MESSAGE"]]]),
+    LogFormat(
       name: "gelf",
       summary: "GELF (Graylog; graypy, Spring Boot's gelf, Docker's gelf driver): short_message, syslog levels",
       source: "GELF 1.1 specification (version, host, short_message, timestamp in s, level as a syslog severity, "
