@@ -220,7 +220,7 @@ import Testing
   @Test func everyFormatSampleIsDetectedEndToEnd() throws {
     let names = [
       "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
-      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald",
+      "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald", "mongodb",
     ]
     let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
     #expect(result.status == 0)
@@ -237,7 +237,7 @@ import Testing
     for name in [
       "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
       "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald",
-      "canonical",
+      "mongodb", "canonical",
     ] {
       #expect(result.stdout.contains(name + " "), "\(name)")
     }

@@ -128,6 +128,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       service: (o["CONTAINER_NAME"] ?? o["_SYSTEMD_USER_UNIT"] ?? o["_SYSTEMD_UNIT"] ?? o["SYSLOG_IDENTIFIER"])
         as? String)
   },
+  "mongodb": { o in
+    // Severities F, E, W, I, D1-D5; the component as the service.
+    ReferenceEvent(
+      durationMs: number(value(o, "attr", "durationMillis")), status: nil,
+      isErrorLevel: ["E", "F"].contains(o["s"] as? String ?? ""), service: o["c"] as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -214,7 +220,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

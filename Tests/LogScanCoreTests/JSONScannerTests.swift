@@ -141,7 +141,7 @@ func readEvent(
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "hclog", "postgres", "fastify",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "hclog", "postgres", "fastify",
   ])
   func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
     let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("formats/\(format).jsonl"))))

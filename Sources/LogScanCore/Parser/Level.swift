@@ -96,6 +96,8 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       ("log", .info), ("debug1", .debug), ("debug2", .debug), ("debug3", .debug), ("debug4", .debug),
       ("debug5", .debug),
       ("t", .trace), ("d", .debug), ("i", .info), ("w", .warn), ("e", .error), ("f", .fatal),
+      // MongoDB's debug severities, by verbosity.
+      ("d1", .debug), ("d2", .debug), ("d3", .debug), ("d4", .debug), ("d5", .debug),
     ]
     var result: [UInt64: Level] = [:]
     for (name, level) in table { result[packed(name)] = level }

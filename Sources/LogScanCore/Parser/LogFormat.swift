@@ -326,6 +326,17 @@ extension LogFormat {
       ],
       markers: [[["LogLevel"], ["Category"]]], logsRequestStarts: true),
     LogFormat(
+      name: "mongodb", summary: "MongoDB 4.4+ server logs (t.$date, s, c, msg, attr; slow operations' durationMillis)",
+      source: "the MongoDB manual's Log Messages page (JSON output format, severities F E W I D1-D5, slow "
+        + "operation examples)",
+      // The component (NETWORK, COMMAND, STORAGE, ...) stands for the
+      // service: a server writes only its own log.
+      keys: [
+        Key(["t", "$date"], .timestamp), Key(["s"], .level), Key(["msg"], .message), Key(["c"], .service),
+        Key(["attr", "durationMillis"], .duration, .milliseconds),
+      ],
+      markers: [[["t", "$date"], ["s"], ["c"]]]),
+    LogFormat(
       name: "journald", summary: "systemd's journal as journalctl -o json writes it (PRIORITY, MESSAGE, units)",
       source: "systemd.journal-fields(7) and journalctl(1) -o json; sample from Debian's systemd 252 "
         + "(journalctl --file on a journal made by systemd-journal-remote)",
