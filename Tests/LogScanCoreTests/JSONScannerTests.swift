@@ -325,7 +325,8 @@ func readEvent(
     ("\"info\"", Level.info), ("\"INFO\"", .info), ("\"Warning\"", .warn), ("\"ERR\"", .error),
     ("\"critical\"", .fatal), ("\"information\"", .info), ("\"emergency\"", .fatal), ("30", .info),
     ("50", .error), ("60", .fatal), ("10", .trace), ("\"verbose\"", .trace), ("\"bogus\"", .other),
-    ("\"40\"", .warn),
+    ("\"40\"", .warn), ("\"ERRO\"", .error), ("\"DEBU\"", .debug), ("\"eror\"", .error), ("\"dbug\"", .debug),
+    ("\"D1\"", .debug), ("\"D5\"", .debug), ("\"NOTICE\"", .info), ("\"EMERGENCY\"", .fatal),
   ])
   func levelsMapToOneScale(value: String, level: Level) {
     var extractor = EventExtractor()

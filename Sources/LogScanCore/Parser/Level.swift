@@ -96,6 +96,9 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       ("log", .info), ("debug1", .debug), ("debug2", .debug), ("debug3", .debug), ("debug4", .debug),
       ("debug5", .debug),
       ("t", .trace), ("d", .debug), ("i", .info), ("w", .warn), ("e", .error), ("f", .fatal),
+      // logrus's and log15's four-letter forms.
+      ("trac", .trace), ("debu", .debug), ("erro", .error), ("fata", .fatal), ("pani", .fatal), ("eror", .error),
+      ("dbug", .debug), ("crt", .fatal),
       // MongoDB's debug severities, by verbosity.
       ("d1", .debug), ("d2", .debug), ("d3", .debug), ("d4", .debug), ("d5", .debug),
     ]
