@@ -8,6 +8,9 @@ import Testing
 let plantedSecrets: [(SecretKind, String)] = [
   (.email, "jane.doe+billing@example.co.uk"),
   (.email, "ops@mail.example.com"),
+  // Real top-level domains that look like systemd unit types.
+  (.email, "billing@acme.services"),
+  (.email, "ops@store.target"),
   (.phone, "+14155552671"),
   (.phone, "+44 20 7946 0958"),
   (.phone, "(415) 555-2671"),
@@ -66,6 +69,9 @@ let cleanText: [String] = [
   "token_type=Bearer expires_in=3600",
   "2026-11-21 10:00:00,123 INFO worker",
   "pid 4242 port 5432 status 503",
+  // systemd template units' instances, as the journal names them.
+  "Started user@1000.service - User Manager for UID 1000.",
+  "getty@tty1.service, systemd-fsck@dev-sda1.service and container@web.scope",
 ]
 
 @Suite struct ValueDetectorTests {

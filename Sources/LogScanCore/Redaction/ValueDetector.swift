@@ -766,8 +766,23 @@ struct Scan {
     let tld = i - lastLabelStart
     guard tld >= 2 else { return nil }
     for k in lastLabelStart..<i where cls(k) & (C.upper | C.lower) == 0 { return nil }
+    // A systemd template unit's instance (`user@1000.service`,
+    // `getty@tty1.service`): no such top-level domain exists.
+    if isUnitType(lastLabelStart, i) { return nil }
     return Finding(start: start, end: i, kind: .email, keep: at)
   }
+
+  /// Whether `t[start..<end]` is a systemd unit type that no top-level
+  /// domain is named (`target` is one: it stays an email).
+  private func isUnitType(_ start: Int, _ end: Int) -> Bool {
+    guard end - start >= 4 && end - start <= 9 else { return false }
+    let label = UnsafeBufferPointer(rebasing: t[start..<end])
+    return Self.unitTypes.contains { $0.elementsEqual(label) }
+  }
+
+  private static let unitTypes: [[UInt8]] = [
+    "service", "socket", "device", "mount", "automount", "swap", "path", "timer", "slice", "scope",
+  ].map { Array($0.utf8) }
 
   /// `scheme://user:password@host`: the user information goes (a long user
   /// name alone is a token too: `https://<token>@github.com`).
