@@ -134,6 +134,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(value(o, "attr", "durationMillis")), status: nil,
       isErrorLevel: ["E", "F"].contains(o["s"] as? String ?? ""), service: o["c"] as? String)
   },
+  "k8s-audit": { o in
+    // The audit level is not a severity: errors are 5xx responses.
+    ReferenceEvent(
+      durationMs: nil, status: number(value(o, "responseStatus", "code")).map { Int($0) }, isErrorLevel: false,
+      service: value(o, "objectRef", "resource") as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -220,7 +226,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

@@ -141,7 +141,8 @@ func readEvent(
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "hclog", "postgres", "fastify",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "hclog", "postgres",
+    "fastify",
   ])
   func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
     let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture("formats/\(format).jsonl"))))
@@ -327,6 +328,7 @@ func readEvent(
     ("50", .error), ("60", .fatal), ("10", .trace), ("\"verbose\"", .trace), ("\"bogus\"", .other),
     ("\"40\"", .warn), ("\"ERRO\"", .error), ("\"DEBU\"", .debug), ("\"eror\"", .error), ("\"dbug\"", .debug),
     ("\"D1\"", .debug), ("\"D5\"", .debug), ("\"NOTICE\"", .info), ("\"EMERGENCY\"", .fatal),
+    ("\"RequestResponse\"", .info), ("\"Metadata\"", .info), ("\"requestresponses\"", .other),
   ])
   func levelsMapToOneScale(value: String, level: Level) {
     var extractor = EventExtractor()

@@ -26,15 +26,16 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
   /// Reads a level name, case-insensitively: the names of syslog, log4j,
   /// Python, Go, Node and Rust loggers, and their common abbreviations.
   package static func parse(name p: UnsafePointer<UInt8>, _ n: Int) -> Level {
-    guard n > 0 && n <= 11 else { return .other }
+    guard n > 0 && n <= 15 else { return .other }
     var word: UInt64 = 0
     for i in 0..<min(n, 8) { word |= UInt64(p[i] | 0x20) << (8 * UInt64(i)) }
     if n > 8 {
-      // Only "information" and "emergency" are longer than eight letters.
+      // Only these are longer than eight letters.
       var rest: [UInt8] = []
       for i in 8..<n { rest.append(p[i] | 0x20) }
       if word == packed("informat") && rest == Array("ion".utf8) { return .info }
       if word == packed("emergenc") && rest == Array("y".utf8) { return .fatal }
+      if word == packed("requestr") && rest == Array("esponse".utf8) { return .info }
       return .other
     }
     return names[word] ?? .other
@@ -99,6 +100,8 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       // logrus's and log15's four-letter forms.
       ("trac", .trace), ("debu", .debug), ("erro", .error), ("fata", .fatal), ("pani", .fatal), ("eror", .error),
       ("dbug", .debug), ("crt", .fatal),
+      // Kubernetes audit levels (how much of a request was recorded).
+      ("metadata", .info), ("request", .info),
       // MongoDB's debug severities, by verbosity.
       ("d1", .debug), ("d2", .debug), ("d3", .debug), ("d4", .debug), ("d5", .debug),
     ]

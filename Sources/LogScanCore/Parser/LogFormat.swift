@@ -326,6 +326,21 @@ extension LogFormat {
       ],
       markers: [[["LogLevel"], ["Category"]]], logsRequestStarts: true),
     LogFormat(
+      name: "k8s-audit",
+      summary: "Kubernetes API server audit log (audit.k8s.io Event: auditID, stage, verb, requestURI)",
+      source: "k8s.io/apiserver/pkg/apis/audit Event (the JSON of --audit-log-path)",
+      // One line per stage of a request (RequestReceived, then
+      // ResponseComplete with the status), both with its auditID: the
+      // first is not the request's end, and correlating by auditID gives
+      // the time between them. `level` is the audit level (Metadata,
+      // Request, RequestResponse), read as info.
+      keys: [
+        Key(["stageTimestamp"], .timestamp), Key(["responseStatus", "code"], .status), Key(["verb"], .method),
+        Key(["requestURI"], .path), Key(["auditID"], .requestId), Key(["user", "username"], .userId),
+        Key(["objectRef", "resource"], .service), Key(["responseStatus", "message"], .message),
+      ],
+      markers: [[["auditID"], ["stage"]]], logsRequestStarts: true),
+    LogFormat(
       name: "mongodb", summary: "MongoDB 4.4+ server logs (t.$date, s, c, msg, attr; slow operations' durationMillis)",
       source: "the MongoDB manual's Log Messages page (JSON output format, severities F E W I D1-D5, slow "
         + "operation examples)",
