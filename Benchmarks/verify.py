@@ -208,11 +208,20 @@ def duration_ns(value):
     return int(math.floor(nanos + 0.5))
 
 
+NO_STATUS = "no status"  # a word ("ok") or empty: the event has no HTTP status
+
+
 def status_of(value, raw_text):
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
-        return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 and int(value) <= 999 else None
+        if value.isascii() and value.isdigit() and len(value) <= 18 and int(value) <= 999:
+            return int(value)
+        if re.fullmatch(r"[0-9]{3} .+", value, re.S):  # a status line: "503 Service Unavailable"
+            return int(value[:3])
+        if value == "" or ("a" <= value[0].lower() <= "z"):
+            return NO_STATUS
+        return None
     if isinstance(value, (int, float)):
         if re.fullmatch(rb"[0-9]{1,18}", raw_text) and int(raw_text) <= 999:
             return int(raw_text)
@@ -476,6 +485,8 @@ def compute(paths, max_line_bytes):
                     malformed += 1
                     wrong["wrong_type"] += 1
                     continue
+                if status is NO_STATUS:
+                    status = None
             parsed += 1
             try:
                 line.decode("utf-8")

@@ -140,6 +140,22 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: nil, status: number(value(o, "responseStatus", "code")).map { Int($0) }, isErrorLevel: false,
       service: value(o, "objectRef", "resource") as? String)
   },
+  "grafana": { o in
+    // `duration` is Go's Duration.String() ("1.676344s", "2.004ms");
+    // older lines have only `time_ms`. `status` is also a word ("ok").
+    func milliseconds(_ text: String?) -> Double? {
+      guard let text else { return nil }
+      for (suffix, scale) in [("ms", 1.0), ("µs", 0.001), ("ns", 1e-6), ("s", 1000.0)] where text.hasSuffix(suffix) {
+        return Double(text.dropLast(suffix.count)).map { $0 * scale }
+      }
+      return nil
+    }
+    return ReferenceEvent(
+      durationMs: milliseconds(o["duration"] as? String) ?? number(o["time_ms"]),
+      status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "crit"].contains((o["level"] ?? o["lvl"]) as? String ?? ""),
+      service: o["logger"] as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -226,7 +242,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

@@ -141,7 +141,8 @@ func readEvent(
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "hclog", "postgres",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana", "hclog",
+    "postgres",
     "fastify",
   ])
   func agreesWithFoundationOnEveryFormatSampleLine(format: String) throws {
@@ -259,6 +260,19 @@ func readEvent(
     #expect(line.withUnsafeBytes { extractor.text(.service, in: $0) } == Array("outer".utf8))
   }
 
+  /// A status word is another vocabulary than HTTP's (Grafana's plugin
+  /// requests, job runners): the event is read, without a status. A Go
+  /// status line gives its code.
+  @Test(arguments: [
+    (#"{"status":"ok"}"#, Int?.none), (#"{"status":"Failure"}"#, nil), (#"{"status":""}"#, nil),
+    (#"{"status":"503 Service Unavailable"}"#, 503), (#"{"status":"200 OK"}"#, 200), (#"{"status":"404"}"#, 404),
+  ])
+  func statusWordsAreNoStatus(line: String, status: Int?) {
+    var extractor = EventExtractor()
+    guard let event = readEvent(Array(line.utf8), &extractor) else { return }
+    #expect(event.status == status)
+  }
+
   @Test func nullMeansAbsent() {
     var extractor = EventExtractor()
     let line = Array(#"{"service":null,"status":null,"duration_ms":null,"timestamp":null}"#.utf8)
@@ -276,7 +290,8 @@ func readEvent(
     (#"{"duration_ms":"1m 30s"}"#, .wrongType),
     (#"{"duration_ms":"2m-3s"}"#, .wrongType),
     (#"{"duration_ms":"1x30s"}"#, .wrongType),
-    (#"{"status":"ok"}"#, .wrongType),
+    (#"{"status":"2xx"}"#, .wrongType),
+    (#"{"status":"-1"}"#, .wrongType),
     (#"{"status":true}"#, .wrongType),
     (#"{"status":200.5}"#, .wrongType),
     (#"{"timestamp":"yesterday"}"#, .badTimestamp),

@@ -72,8 +72,11 @@ package struct EventExtractor: ~Copyable {
       event.duration = value
     }
     if scanner.has(.status) {
-      guard let value = status(scanner.capture(.status), p) else { return .malformed(.wrongType) }
-      event.status = value
+      switch status(scanner.capture(.status), p) {
+      case .code(let value): event.status = value
+      case .word: break
+      case .invalid: return .malformed(.wrongType)
+      }
     }
     return .event(event)
   }
@@ -236,15 +239,34 @@ package struct EventExtractor: ~Copyable {
     return Int64(nanos.rounded())
   }
 
-  private func status(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int? {
+  private enum StatusValue {
+    case code(Int)
+    /// A word (`"ok"`, `"error"`, `"success"`): another vocabulary than
+    /// HTTP's, as Grafana and job runners write it; or empty. The event
+    /// has no status.
+    case word
+    case invalid
+  }
+
+  /// An HTTP status: an integer 0-999, as a number or a string, or a
+  /// status line's start as Go's `Response.Status` has it (`"503 Service
+  /// Unavailable"`).
+  private func status(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> StatusValue {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
-    guard capture.kind == .number || capture.kind == .string else { return nil }
-    if let integer = parseDecimalInteger(start, length), integer <= 999 { return Int(integer) }
-    guard capture.kind == .number, let number = parseJSONNumber(start, length),
-      number >= 0, number <= 999, number.rounded() == number
-    else { return nil }
-    return Int(number)
+    guard capture.kind == .number || capture.kind == .string else { return .invalid }
+    if let integer = parseDecimalInteger(start, length), integer <= 999 { return .code(Int(integer)) }
+    if capture.kind == .string {
+      if length > 4 && start[3] == UInt8(ascii: " "), let code = parseDecimalInteger(start, 3) {
+        return .code(Int(code))
+      }
+      guard length > 0 else { return .word }
+      let first = start[0] | 0x20
+      return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") ? .word : .invalid
+    }
+    guard let number = parseJSONNumber(start, length), number >= 0, number <= 999, number.rounded() == number
+    else { return .invalid }
+    return .code(Int(number))
   }
 }
 

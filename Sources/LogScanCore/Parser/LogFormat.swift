@@ -224,6 +224,17 @@ extension LogFormat {
       keys: [Key(["levelname"], .level), Key(["asctime"], .timestamp), Key(["name"], .service)],
       markers: [[["levelname"]], [["asctime"], ["message"]]]),
     LogFormat(
+      name: "grafana", summary: "Grafana server logs with [log.console] format = json (t, level or lvl, logger, msg)",
+      source: "Grafana's go-kit based logger (pkg/infra/log): t, level (lvl before 7), logger, msg; the "
+        + "context logger's Request Completed lines (method, path, status, time_ms, duration with a unit)",
+      keys: [
+        Key(["t"], .timestamp), Key(["logger"], .service), Key(["duration"], .duration, .milliseconds),
+        Key(["time_ms"], .duration, .milliseconds), Key(["traceID"], .requestId), Key(["uname"], .userId),
+        Key(["error"], .message),
+      ],
+      // Before nginx: its request lines have a remote_addr too.
+      markers: [[["t"], ["logger"], ["msg"]]]),
+    LogFormat(
       name: "nginx", summary: "nginx log_format ... escape=json (request_time in seconds, $request_id)",
       source: "nginx ngx_http_log_module variables; sample from Debian's nginx serving 127.0.0.1",
       keys: [
