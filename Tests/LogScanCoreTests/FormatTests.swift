@@ -522,4 +522,40 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     let parsed = Array(text.utf8).withUnsafeBufferPointer { Timestamp.parseCommonLog($0.baseAddress!, $0.count) }
     #expect(parsed == nanos)
   }
+
+  /// HTTP dates (JavaScript's `toUTCString()`) and slashed dates (Go's
+  /// `log`), against Foundation's DateFormatter reading the same text.
+  @Test(arguments: [
+    ("Mon, 23 Nov 2026 10:00:00 GMT", "EEE, dd MMM yyyy HH:mm:ss zzz"),
+    ("Sun, 29 Feb 2032 23:59:59 GMT", "EEE, dd MMM yyyy HH:mm:ss zzz"),
+    ("Thu, 01 Jan 1970 00:00:01 UTC", "EEE, dd MMM yyyy HH:mm:ss zzz"),
+    ("2026/11/23 10:00:00", "yyyy/MM/dd HH:mm:ss"),
+    ("2026/11/23 10:00:00.123", "yyyy/MM/dd HH:mm:ss.SSS"),
+    ("2026/02/07 11:30:00+01:00", "yyyy/MM/dd HH:mm:ssXXXXX"),
+  ])
+  func otherDateShapesAreRead(text: String, pattern: String) throws {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = pattern
+    let date = try #require(formatter.date(from: text))
+    var extractor = EventExtractor()
+    let line = Array(#"{"timestamp":"\#(text)"}"#.utf8)
+    guard let event = readEvent(line, &extractor) else { return }
+    let expected = (date.timeIntervalSince1970 * 1e6).rounded() * 1000
+    #expect(event.timestamp.map(Double.init) == expected, "\(text)")
+  }
+
+  @Test(arguments: [
+    "Mon, 30 Feb 2026 10:00:00 GMT", "Mon, 23 Foo 2026 10:00:00 GMT", "2026/13/01 10:00:00", "Mon 23 Nov 2026",
+  ])
+  func impossibleDatesAreBadTimestamps(text: String) {
+    var extractor = EventExtractor()
+    let line = Array(#"{"timestamp":"\#(text)"}"#.utf8)
+    guard case .malformed(let reason) = line.withUnsafeBytes({ extractor.extract($0) }) else {
+      Issue.record("\(text) was read")
+      return
+    }
+    #expect(reason == .badTimestamp)
+  }
 }

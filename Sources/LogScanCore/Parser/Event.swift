@@ -188,6 +188,8 @@ package struct EventExtractor: ~Copyable {
     case .string:
       if let value = Timestamp.parseRFC3339(start, length, cache: &dateCache) { return value }
       if let value = Timestamp.parseCommonLog(start, length) { return value }
+      if let value = Timestamp.parseSlashed(start, length) { return value }
+      if let value = Timestamp.parseHTTPDate(start, length) { return value }
       if let integer = parseDecimalInteger(start, length) {
         return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
       }

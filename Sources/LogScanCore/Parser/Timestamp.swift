@@ -203,9 +203,7 @@ package enum Timestamp {
       p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":"), p[20] == UInt8(ascii: " ")
     else { return nil }
     func number(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    let name = String(decoding: [p[3] | 0x20, p[4] | 0x20, p[5] | 0x20], as: UTF8.self)
-    guard let monthIndex = months.firstIndex(of: name), let day = number(0, 2), let year = number(7, 4),
+    guard let monthIndex = month(named: p + 3), let day = number(0, 2), let year = number(7, 4),
       let hour = number(12, 2), let minute = number(15, 2), let second = number(18, 2),
       let offsetHours = number(22, 2), let offsetMinutes = number(24, 2),
       p[21] == UInt8(ascii: "+") || p[21] == UInt8(ascii: "-"),
@@ -216,6 +214,47 @@ package enum Timestamp {
       Int64(daysFromCivil(year, monthIndex + 1, day)) * 86400
       + Int64(hour * 3600 + minute * 60 + min(second, 59) - offset)
     return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? nil : seconds * 1_000_000_000
+  }
+
+  /// The index (0-11) of the English month abbreviation at `p` (3 bytes,
+  /// any case).
+  private static func month(named p: UnsafePointer<UInt8>) -> Int? {
+    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    let name = String(decoding: [p[0] | 0x20, p[1] | 0x20, p[2] | 0x20], as: UTF8.self)
+    return months.firstIndex(of: name)
+  }
+
+  /// Reads the HTTP date of RFC 9110 (RFC 1123's, as JavaScript's
+  /// `toUTCString()` and HTTP headers write it):
+  /// `Mon, 23 Nov 2026 10:00:00 GMT`.
+  package static func parseHTTPDate(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n == 29, p[3] == UInt8(ascii: ","), p[4] == UInt8(ascii: " "), p[7] == UInt8(ascii: " "),
+      p[11] == UInt8(ascii: " "), p[16] == UInt8(ascii: " "), p[19] == UInt8(ascii: ":"),
+      p[22] == UInt8(ascii: ":"), p[25] == UInt8(ascii: " "),
+      (p[26], p[27], p[28]) == (UInt8(ascii: "G"), UInt8(ascii: "M"), UInt8(ascii: "T"))
+        || (p[26], p[27], p[28]) == (UInt8(ascii: "U"), UInt8(ascii: "T"), UInt8(ascii: "C"))
+    else { return nil }
+    func number(_ at: Int, _ count: Int) -> Int? { decimalDigits(p, at, count) }
+    guard let monthIndex = month(named: p + 8), let day = number(5, 2), let year = number(12, 4),
+      let hour = number(17, 2), let minute = number(20, 2), let second = number(23, 2),
+      day >= 1 && day <= daysInMonth(year, monthIndex + 1) && hour <= 23 && minute <= 59 && second <= 60
+    else { return nil }
+    let seconds =
+      Int64(daysFromCivil(year, monthIndex + 1, day)) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+    return seconds * 1_000_000_000
+  }
+
+  /// Reads a date with slashes, as Go's `log` package and many others write
+  /// it: `2026/11/23 10:00:00`, with what RFC 3339 allows after the seconds
+  /// (`.123456`, an offset).
+  package static func parseSlashed(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    guard n >= 19 && n <= 64, p[4] == UInt8(ascii: "/"), p[7] == UInt8(ascii: "/") else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { copy in
+      for i in 0..<n { copy[i] = p[i] }
+      copy[4] = UInt8(ascii: "-")
+      copy[7] = UInt8(ascii: "-")
+      return parseRFC3339(UnsafePointer(copy.baseAddress!), n)
+    }
   }
 
   /// Reads an epoch number whose unit is given, or chosen by magnitude:
