@@ -6,12 +6,14 @@ package struct FormatTracker {
   package let catalog: FormatCatalog
   /// The format the last line had; its table is the scanner's.
   private var current: Int
-  /// Marker sets classified, and their formats: a direct-mapped cache
-  /// (a stream has a handful of key sets, alternating from line to line;
-  /// classifying goes through every format's markers).
-  private var cachedMarkers = [MarkerBits](repeating: .max, count: FormatTracker.cacheSize)
-  private var cachedFormats = [Int](repeating: 0, count: FormatTracker.cacheSize)
-  private static let cacheSize = 16
+  /// Marker sets classified, and their formats: a two-way cache of
+  /// `cacheSets` sets (a stream has a handful of key sets, alternating from
+  /// line to line; classifying goes through every format's markers, some
+  /// 200 instructions). Two ways: with one, two frequent sets that met in
+  /// a slot were classified again on every line.
+  private var cachedMarkers = [MarkerBits](repeating: .max, count: 2 * FormatTracker.cacheSets)
+  private var cachedFormats = [Int](repeating: 0, count: 2 * FormatTracker.cacheSets)
+  private static let cacheSets = 64
 
   package init(_ catalog: FormatCatalog) {
     self.catalog = catalog
@@ -28,13 +30,23 @@ package struct FormatTracker {
     var outcome = scanner.scan(bytes)
     guard outcome == .object else { return (outcome, current) }
     let markers = scanner.markers
-    let folded = UInt64(truncatingIfNeeded: markers) ^ UInt64(truncatingIfNeeded: markers >> 64)
-    let slot = Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) >> 60)
-    if cachedMarkers[slot] != markers {
+    let mixed =
+      (UInt64(truncatingIfNeeded: markers) &* 0x9E37_79B9_7F4A_7C15)
+      ^ (UInt64(truncatingIfNeeded: markers >> 64) &* 0xC2B2_AE3D_27D4_EB4F)
+    let slot = Int(truncatingIfNeeded: mixed >> 58) &* 2
+    let classified: Int
+    if cachedMarkers[slot] == markers {
+      classified = cachedFormats[slot]
+    } else if cachedMarkers[slot &+ 1] == markers {
+      classified = cachedFormats[slot &+ 1]
+    } else {
+      // The set's newest entry goes first; the older one is kept second.
+      classified = catalog.classify(markers)
+      cachedMarkers[slot &+ 1] = cachedMarkers[slot]
+      cachedFormats[slot &+ 1] = cachedFormats[slot]
       cachedMarkers[slot] = markers
-      cachedFormats[slot] = catalog.classify(markers)
+      cachedFormats[slot] = classified
     }
-    let classified = cachedFormats[slot]
     if classified != current {
       current = classified
       scanner.table = catalog.tables[current]
