@@ -221,7 +221,7 @@ import Testing
     let names = [
       "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
       "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald", "mongodb",
-      "k8s-audit", "grafana",
+      "k8s-audit", "grafana", "apigateway", "cloudflare",
     ]
     let result = try run(["summary", "--format", "json"] + names.map { "fixtures/formats/\($0).jsonl" })
     #expect(result.status == 0)
@@ -238,7 +238,7 @@ import Testing
     for name in [
       "pino", "bunyan", "zap", "caddy", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
       "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "echo", "monolog", "journald",
-      "mongodb", "k8s-audit", "grafana", "canonical",
+      "mongodb", "k8s-audit", "grafana", "apigateway", "cloudflare", "canonical",
     ] {
       #expect(result.stdout.contains(name + " "), "\(name)")
     }

@@ -156,6 +156,19 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       isErrorLevel: ["error", "crit"].contains((o["level"] ?? o["lvl"]) as? String ?? ""),
       service: o["logger"] as? String)
   },
+  "apigateway": { o in
+    // Strings all; latencies in ms (responseLatency for REST APIs).
+    ReferenceEvent(
+      durationMs: number(o["responseLatency"]) ?? number(o["integrationLatency"]),
+      status: number(o["status"]).map { Int($0) }, isErrorLevel: false,
+      service: (o["domainName"] ?? o["apiId"]) as? String)
+  },
+  "cloudflare": { o in
+    ReferenceEvent(
+      durationMs: number(o["OriginResponseDurationMs"]) ?? number(o["EdgeTimeToFirstByteMs"]),
+      status: number(o["EdgeResponseStatus"]).map { Int($0) }, isErrorLevel: false,
+      service: o["ClientRequestHost"] as? String)
+  },
   "echo": { o in
     // Echo's Logger middleware: latency in nanoseconds, the host as the service.
     ReferenceEvent(
@@ -243,6 +256,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
     "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana",
+    "apigateway", "cloudflare",
   ]
   /// Samples detected as another format than their name.
   static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]

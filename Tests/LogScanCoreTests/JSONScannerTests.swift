@@ -141,7 +141,8 @@ func readEvent(
   @Test(arguments: [
     "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
-    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana", "hclog",
+    "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana",
+    "apigateway", "cloudflare", "hclog",
     "postgres",
     "fastify",
   ])

@@ -171,6 +171,34 @@ extension LogFormat {
       ],
       markers: [[["latency_human"]]]),
     LogFormat(
+      name: "apigateway", summary: "AWS API Gateway access logs in JSON (requestTime, httpMethod, status, latencies)",
+      source: "API Gateway's $context variables as its console's JSON access log template names them "
+        + "(REST and HTTP APIs)",
+      // Every value is a string. `responseLatency` (REST) and
+      // `integrationLatency` are milliseconds; an HTTP API has `routeKey`
+      // ("GET /orders/{id}") rather than `resourcePath`.
+      keys: [
+        Key(["requestTimeEpoch"], .timestamp, .milliseconds), Key(["requestTime"], .timestamp),
+        Key(["httpMethod"], .method), Key(["resourcePath"], .path), Key(["path"], .path),
+        Key(["routeKey"], .requestLine), Key(["responseLatency"], .duration, .milliseconds),
+        Key(["integrationLatency"], .duration, .milliseconds), Key(["requestId"], .requestId),
+        Key(["errorMessage"], .message), Key(["error", "message"], .message),
+        Key(["domainName"], .service), Key(["apiId"], .service),
+      ],
+      markers: [[["requestTime"], ["httpMethod"]], [["requestTimeEpoch"], ["routeKey"]]]),
+    LogFormat(
+      name: "cloudflare",
+      summary: "Cloudflare Logpush HTTP requests (RayID, EdgeStartTimestamp, ClientRequest*, Edge*)",
+      source: "Cloudflare Logpush http_requests dataset fields (default timestamps: Unix nanoseconds)",
+      keys: [
+        Key(["EdgeStartTimestamp"], .timestamp), Key(["ClientRequestMethod"], .method),
+        Key(["ClientRequestPath"], .path), Key(["ClientRequestURI"], .path), Key(["EdgeResponseStatus"], .status),
+        Key(["OriginResponseDurationMs"], .duration, .milliseconds),
+        Key(["EdgeTimeToFirstByteMs"], .duration, .milliseconds), Key(["RayID"], .requestId),
+        Key(["ClientRequestHost"], .service),
+      ],
+      markers: [[["RayID"], ["EdgeStartTimestamp"]], [["RayID"], ["ClientRequestMethod"]]]),
+    LogFormat(
       name: "envoy", summary: "Envoy and Istio JSON access logs (start_time, response_code, duration in ms)",
       source: "Istio's default JSON access log format; Envoy's access log command operators",
       keys: [
