@@ -331,6 +331,44 @@ func readEvent(
     #expect(event.duration == nanos)
   }
 
+  /// Go's `time.Duration.String()` as Go writes it (hours, minutes, then
+  /// seconds with up to nine fraction digits; below a second one unit),
+  /// for random durations: read back to the nanosecond.
+  @Test func goDurationStringsAreReadToTheNanosecond() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<5000 {
+      let nanos =
+        Int64.random(in: 0..<(100 * 3_600_000_000_000), using: &generator)
+        >> Int64.random(in: 0..<40, using: &generator)
+      let text = Self.goDuration(nanos)
+      var extractor = EventExtractor()
+      guard let event = readEvent(Array(#"{"duration_ms":"\#(text)"}"#.utf8), &extractor) else { return }
+      let error = abs((event.duration ?? -1) - nanos)
+      // Double sums of the parts: exact to a few nanoseconds of 100 hours.
+      #expect(error <= 2, "\(text): \(String(describing: event.duration)) for \(nanos)")
+    }
+  }
+
+  /// What Go's `Duration.String()` writes (time/time.go), written out plainly.
+  static func goDuration(_ nanos: Int64) -> String {
+    func fraction(_ value: Int64, _ digits: Int) -> String {
+      var text = String(value)
+      text = String(repeating: "0", count: digits - text.count) + text
+      while text.hasSuffix("0") { text.removeLast() }
+      return text.isEmpty ? "" : "." + text
+    }
+    if nanos == 0 { return "0s" }
+    if nanos < 1000 { return "\(nanos)ns" }
+    if nanos < 1_000_000 { return "\(nanos / 1000)\(fraction(nanos % 1000, 3))µs" }
+    if nanos < 1_000_000_000 { return "\(nanos / 1_000_000)\(fraction(nanos % 1_000_000, 6))ms" }
+    let seconds = nanos / 1_000_000_000
+    let rest = "\(seconds % 60)\(fraction(nanos % 1_000_000_000, 9))s"
+    if seconds < 60 { return rest }
+    let minutes = seconds / 60
+    if minutes < 60 { return "\(minutes)m" + rest }
+    return "\(minutes / 60)h\(minutes % 60)m" + rest
+  }
+
   /// GELF's level is a syslog severity (RFC 5424).
   @Test func syslogSeveritiesMapToOneScale() {
     let expected: [Level] = [.fatal, .fatal, .fatal, .error, .warn, .info, .info, .debug]
