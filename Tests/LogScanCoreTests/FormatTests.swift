@@ -61,9 +61,12 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       isErrorLevel: ["error", "critical"].contains(o["level"] as? String ?? ""), service: o["service"] as? String)
   },
   "python-json-logger": { o in
+    // The last lines renamed levelname and asctime; their service is the
+    // logger's name.
     ReferenceEvent(
       durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
-      isErrorLevel: ["ERROR", "CRITICAL"].contains(o["levelname"] as? String ?? ""), service: o["service"] as? String)
+      isErrorLevel: ["ERROR", "CRITICAL"].contains((o["levelname"] ?? o["level"]) as? String ?? ""),
+      service: (o["service"] ?? o["name"]) as? String)
   },
   "loguru": { o in
     ReferenceEvent(

@@ -250,7 +250,10 @@ extension LogFormat {
       name: "python-json-logger", summary: "Python python-json-logger (levelname, asctime, name, message)",
       source: "python-json-logger docs; sample from python-json-logger (PyPI)",
       keys: [Key(["levelname"], .level), Key(["asctime"], .timestamp), Key(["name"], .service)],
-      markers: [[["levelname"]], [["asctime"], ["message"]]]),
+      // The last set: its fields renamed (`rename_fields={"levelname":
+      // "level", "asctime": "time"}`), the logger's name kept (with
+      // `timestamp` instead, semantic_logger's lines have the same keys).
+      markers: [[["levelname"]], [["asctime"], ["message"]], [["time"], ["name"], ["message"], ["level"]]]),
     LogFormat(
       name: "grafana", summary: "Grafana server logs with [log.console] format = json (t, level or lvl, logger, msg)",
       source: "Grafana's go-kit based logger (pkg/infra/log): t, level (lvl before 7), logger, msg; the "
