@@ -565,6 +565,7 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 
   @Test(arguments: [
     "Mon, 30 Feb 2026 10:00:00 GMT", "Mon, 23 Foo 2026 10:00:00 GMT", "2026/13/01 10:00:00", "Mon 23 Nov 2026",
+    "Fri, 31 Dec 9999 23:59:59 GMT", "9999/12/31 23:59:59",
   ])
   func impossibleDatesAreBadTimestamps(text: String) {
     var extractor = EventExtractor()

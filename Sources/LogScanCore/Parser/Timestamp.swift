@@ -241,7 +241,8 @@ package enum Timestamp {
     else { return nil }
     let seconds =
       Int64(daysFromCivil(year, monthIndex + 1, day)) * 86400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
-    return seconds * 1_000_000_000
+    // Past 2262 nanoseconds overflow 64 bits.
+    return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? nil : seconds * 1_000_000_000
   }
 
   /// Reads a date with slashes, as Go's `log` package and many others write
