@@ -335,7 +335,7 @@ func readEvent(
   /// seconds with up to nine fraction digits; below a second one unit),
   /// for random durations: read back to the nanosecond.
   @Test func goDurationStringsAreReadToTheNanosecond() {
-    var generator = SystemRandomNumberGenerator()
+    var generator = SplitMix64(seed: 1729)
     for _ in 0..<5000 {
       let nanos =
         Int64.random(in: 0..<(100 * 3_600_000_000_000), using: &generator)
