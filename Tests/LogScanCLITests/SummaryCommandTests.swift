@@ -244,6 +244,39 @@ import Testing
     }
   }
 
+  /// Every name the JSON report writes is in docs/json-schema.md (outside
+  /// the maps keyed by the input's own names: services, routes, counters):
+  /// the interface other tools read stays written down.
+  @Test func everyNameOfTheJSONReportIsDocumented() throws {
+    let result = try run([
+      "summary", "--format", "json", "fixtures/app.jsonl", "fixtures/correlation/requests.jsonl",
+      "fixtures/malformed.jsonl", "fixtures/formats/caddy.jsonl",
+    ])
+    #expect(result.status == 0)
+    let report = try JSONSerialization.jsonObject(with: result.stdoutData)
+    let schema = try String(
+      contentsOf: packageRoot.appendingPathComponent("docs/json-schema.md"), encoding: .utf8)
+    let keyedByInput: Set<String> = ["services", "routes", "entryRoutes", "counters", "logFormats"]
+    // Fixed vocabularies the schema lists in comments.
+    let listed: Set<String> = ["levels", "malformedByReason", "skippedByReason"]
+    var missing: [String] = []
+    func walk(_ value: Any, _ path: String, parent: String) {
+      if let object = value as? [String: Any] {
+        for (key, child) in object {
+          let documented =
+            keyedByInput.contains(parent) || schema.contains("\"\(key)\"")
+            || (listed.contains(parent) && schema.contains(key))
+          if !documented { missing.append(path + "." + key) }
+          walk(child, path + "." + key, parent: key)
+        }
+      } else if let array = value as? [Any] {
+        for element in array { walk(element, path + "[]", parent: parent) }
+      }
+    }
+    walk(report, "", parent: "")
+    #expect(missing.isEmpty, "not in docs/json-schema.md: \(missing.sorted())")
+  }
+
   @Test func helpHasExamples() throws {
     let result = try run(["summary", "--help"])
     #expect(result.status == 0)
