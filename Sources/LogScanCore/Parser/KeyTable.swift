@@ -171,6 +171,14 @@ func shortBytesAsWords(_ value: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt
   return (low, 0)
 }
 
+/// The first 8 bytes of `text` as `shortBytesAsWords` reads them: the
+/// word to compare a value's with.
+func littleEndianWord(_ text: String) -> UInt64 {
+  var word: UInt64 = 0
+  for (i, byte) in text.utf8.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
+  return word
+}
+
 @inline(__always)
 func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
   var i = 0

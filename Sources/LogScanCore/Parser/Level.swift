@@ -33,9 +33,9 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       // Only these are longer than eight letters.
       var rest: [UInt8] = []
       for i in 8..<n { rest.append(p[i] | 0x20) }
-      if word == packed("informat") && rest == Array("ion".utf8) { return .info }
-      if word == packed("emergenc") && rest == Array("y".utf8) { return .fatal }
-      if word == packed("requestr") && rest == Array("esponse".utf8) { return .info }
+      if word == littleEndianWord("informat") && rest == Array("ion".utf8) { return .info }
+      if word == littleEndianWord("emergenc") && rest == Array("y".utf8) { return .fatal }
+      if word == littleEndianWord("requestr") && rest == Array("esponse".utf8) { return .info }
       return .other
     }
     return names[word] ?? .other
@@ -79,12 +79,6 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
     }
   }
 
-  private static func packed(_ text: String) -> UInt64 {
-    var word: UInt64 = 0
-    for (i, byte) in text.utf8.prefix(8).enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
-    return word
-  }
-
   private static let names: [UInt64: Level] = {
     let table: [(String, Level)] = [
       ("trace", .trace), ("trc", .trace), ("verbose", .trace), ("silly", .trace), ("finest", .trace),
@@ -106,7 +100,7 @@ package enum Level: UInt8, CaseIterable, Sendable, Comparable {
       ("d1", .debug), ("d2", .debug), ("d3", .debug), ("d4", .debug), ("d5", .debug),
     ]
     var result: [UInt64: Level] = [:]
-    for (name, level) in table { result[packed(name)] = level }
+    for (name, level) in table { result[littleEndianWord(name)] = level }
     return result
   }()
 }

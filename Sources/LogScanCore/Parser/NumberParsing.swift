@@ -144,16 +144,16 @@ private func isDurationNumberByte(_ byte: UInt8) -> Bool { isDigit(byte) || byte
 
 /// Nanoseconds in a duration unit's name, or nil when it is none.
 private func durationUnitScale(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-  switch Array(UnsafeBufferPointer(start: p, count: count)) {
-  case Array("ns".utf8): return 1
-  case Array("us".utf8), Array("µs".utf8), Array("μs".utf8): return 1e3
-  case Array("ms".utf8): return 1e6
-  case Array("s".utf8): return 1e9
-  case Array("m".utf8): return 60e9
-  case Array("h".utf8): return 3600e9
-  default: return nil
-  }
+  // At most 3 bytes ("µs" is 3 in UTF-8), as one word: no array per value.
+  guard count >= 1 && count <= 3 else { return nil }
+  let word = shortBytesAsWords(UnsafeRawPointer(p), count).0
+  return durationUnits.first { $0.word == word }?.scale
 }
+
+/// Duration units as words, in nanoseconds.
+private let durationUnits: [(word: UInt64, scale: Double)] = [
+  ("ns", 1), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9), ("h", 3600e9),
+].map { (littleEndianWord($0), $1) }
 
 /// Go's `time.Duration.String()` of two or more parts ("1m30s",
 /// "2h0m0.5s"): each a number and its unit, added up. Nil for anything else.

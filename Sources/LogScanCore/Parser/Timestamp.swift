@@ -219,10 +219,13 @@ package enum Timestamp {
   /// The index (0-11) of the English month abbreviation at `p` (3 bytes,
   /// any case).
   private static func month(named p: UnsafePointer<UInt8>) -> Int? {
-    let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    let name = String(decoding: [p[0] | 0x20, p[1] | 0x20, p[2] | 0x20], as: UTF8.self)
-    return months.firstIndex(of: name)
+    monthNames.firstIndex(of: shortBytesAsWords(UnsafeRawPointer(p), 3).0 | 0x20_2020)
   }
+
+  /// The months' abbreviations as words (no String per line: nginx's
+  /// `$time_local` comes here on every line).
+  private static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    .map(littleEndianWord)
 
   /// Reads the HTTP date of RFC 9110 (RFC 1123's, as JavaScript's
   /// `toUTCString()` and HTTP headers write it):
