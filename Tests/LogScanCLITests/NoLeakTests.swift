@@ -42,6 +42,17 @@ import Testing
       lines.append(#"{"ts":"\#(ts)","level":"info","service":"ci","action":"deploy","msg":"deployed by \#(escaped)"}"#)
       lines.append(#"{"ts":"\#(ts)","level":"info","service":"\#(escaped)","msg":"Server started for \#(escaped)"}"#)
       lines.append("plain text line with \(secret) in it")
+      // Where the other formats keep the same things: their own keys for
+      // services, users, ids, paths and messages.
+      let epoch = 1_795_428_000 + index
+      lines.append(contentsOf: [
+        #"{"time":"\#(ts)","id":"\#(id)","host":"\#(escaped)","method":"GET","uri":"/a/\#(escaped)","status":500,"error":"boom \#(escaped)","latency":1200,"latency_human":"1.2µs"}"#,
+        #"{"message":"failed \#(escaped)","context":{"user_id":"\#(id)"},"level":400,"level_name":"ERROR","channel":"\#(escaped)","datetime":"\#(ts)","extra":{"url":"/b/\#(escaped)","http_method":"GET","unique_id":"\#(id)"}}"#,
+        #"{"__REALTIME_TIMESTAMP":"\#(epoch)000000","PRIORITY":"3","MESSAGE":"failed \#(escaped)","CONTAINER_NAME":"\#(escaped)","_SYSTEMD_UNIT":"docker.service"}"#,
+        #"{"t":{"$date":"\#(ts)"},"s":"E","c":"\#(escaped)","id":1,"ctx":"conn1","msg":"failed \#(escaped)","attr":{"durationMillis":5}}"#,
+        #"{"auditID":"\#(id)","stage":"ResponseComplete","requestURI":"/api/v1/\#(escaped)","verb":"get","user":{"username":"\#(id)"},"objectRef":{"resource":"\#(escaped)"},"responseStatus":{"code":500,"message":"failed \#(escaped)"},"stageTimestamp":"\#(ts)"}"#,
+        #"{"t":"\#(ts)","level":"error","logger":"\#(escaped)","msg":"Request Completed","method":"GET","path":"/c/\#(escaped)","status":500,"uname":"\#(id)","traceID":"\#(id)","error":"failed \#(escaped)","duration":"1.5ms"}"#,
+      ])
     }
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("logscan-noleak-\(UUID().uuidString)")
     defer {
