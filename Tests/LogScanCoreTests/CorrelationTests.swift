@@ -172,6 +172,38 @@ import Testing
     #expect(report.slowest.allSatisfy { $0.events == 2 && $0.services.map(\.service) == ["a", "b"] })
   }
 
+  /// Ids and user ids live in a byte arena that is compacted (into a spare
+  /// buffer, the two then swapping) whenever a megabyte of it is dead. With
+  /// 800-byte ids it is compacted several times over 6,000 requests, each
+  /// time with requests open: every request must keep its own id and user.
+  @Test func longIdsSurviveTheArenaCompactions() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let count = 6_000
+    let padding = String(repeating: "x", count: 800)
+    // Request k: distinct durations (7919 is invertible modulo the prime 6007).
+    func duration(_ k: Int) -> Int { (k * 7919) % 6007 }
+    func id(_ k: Int) -> String { "req-\(k)-\(padding)" }
+    var text = ""
+    for k in 0..<count {
+      let seconds = 1_000 + k
+      let time = "2026-03-01T\(seconds / 3600 + 10):\(seconds / 60 % 60 < 10 ? "0" : "")\(seconds / 60 % 60):"
+      let second = seconds % 60 < 10 ? "0\(seconds % 60)" : "\(seconds % 60)"
+      text += #"{"timestamp":"\#(time)\#(second).000Z","service":"api","requestId":"\#(id(k))","#
+      text += #""userId":"user-\#(k)","duration_ms":\#(duration(k))}"# + "\n"
+      text += #"{"timestamp":"\#(time)\#(second).001Z","service":"gateway","requestId":"\#(id(k))","#
+      text += #""duration_ms":\#(duration(k) + 1),"status":200}"# + "\n"
+    }
+    let path = writeTemporaryFile(Array(text.utf8), in: directory)
+    let report = try #require(SummaryReport(summarize([path]) { $0.jobs = 1 }, filter: IdentityTextFilter()).requests)
+    #expect(report.requests == count)
+    let slowest = (0..<count).sorted { duration($0) > duration($1) }.prefix(10)
+    #expect(report.slowest.map(\.id) == slowest.map(id))
+    #expect(report.slowest.map(\.user) == slowest.map { "user-\($0)" })
+    #expect(report.slowest.map(\.durationMs) == slowest.map { Double(duration($0) + 1) })
+    #expect(report.slowest.allSatisfy { $0.events == 2 && $0.services.map(\.service) == ["api", "gateway"] })
+  }
+
   /// A cap on open requests: the oldest are evicted, counted, and said.
   @Test func evictionIsCountedAndReported() throws {
     let report = SummaryReport(fixtureWith { $0.maxOpen = 2 })

@@ -89,7 +89,7 @@ struct Correlator {
     table.reset()
     batch.services = (0..<services.count).map { serviceNames.name($0, in: services) }
     batch.routes = (0..<routes.count).map { routeNames.name($0, in: routes) }
-    defer { batch = SeamBatch() }
+    defer { batch = SeamBatch(sizedLike: batch) }
     return batch
   }
 

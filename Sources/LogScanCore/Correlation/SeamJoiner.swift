@@ -16,6 +16,17 @@ struct SeamBatch: Sendable {
   var services: [String] = []
   var routes: [String] = []
 
+  /// An empty batch with room for as many requests and bytes as `sized`
+  /// held: a unit hands on about as many as the one before, and growing
+  /// from empty copied and faulted in twice the memory.
+  init(sizedLike sized: borrowing SeamBatch) {
+    heads.reserveCapacity(sized.heads.count)
+    tails.reserveCapacity(sized.tails.count)
+    bytes.reserveCapacity(sized.bytes.count)
+  }
+
+  init() {}
+
   mutating func append(
     _ record: RequestTable.Record, id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?, head: Bool
   ) {
