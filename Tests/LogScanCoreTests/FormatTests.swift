@@ -518,6 +518,31 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
     }
   }
 
+  /// A duration whose key names its unit is read in that unit, in lines of
+  /// any format (here structlog, python-json-logger, and no known format).
+  @Test(arguments: [
+    ("duration_seconds", "0.25", 250.0), ("elapsed_s", "2", 2000), ("latency_sec", "0.001", 1),
+    ("durationSeconds", "1.5", 1500), ("took_ms", "\"7\"", 7), ("response_time_ms", "12.5", 12.5),
+    ("durationMillis", "40", 40), ("elapsed_us", "1500", 1.5), ("latencyMicros", "250", 0.25),
+    ("duration_ns", "3000000", 3), ("request_duration_nanos", "1e6", 1),
+  ])
+  func durationsNamedWithTheirUnitAreRead(key: String, value: String, milliseconds: Double) throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = [
+      #"{"event":"done","level":"info","timestamp":"2026-11-23T10:00:00Z","\#(key)":\#(value)}"#,
+      #"{"asctime":"2026-11-23 10:00:00,000","levelname":"INFO","name":"api","message":"done","\#(key)":\#(value)}"#,
+      #"{"time":"2026-11-23T10:00:00Z","msg":"done","\#(key)":\#(value)}"#,
+    ]
+    for (line, format) in zip(lines, ["structlog", "python-json-logger", LogFormat.unknownName]) {
+      let path = writeTemporaryFile(Array((line + "\n").utf8), in: directory)
+      let result = summarize([path])
+      #expect(result.inputs[0].logFormats.map(\.name) == [format])
+      let latency = try #require(SummaryReport(result).overall.latency, "\(line)")
+      #expect(abs(latency.max - milliseconds) <= milliseconds * 1e-9, "\(line)")
+    }
+  }
+
   @Test func embeddedJSONAndStackTracesStayInOneLine() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

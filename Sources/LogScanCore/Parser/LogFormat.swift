@@ -487,24 +487,51 @@ extension LogFormat {
 
   /// Keys read in every format, in addition to each format's own (generic
   /// names many loggers share), strongest first.
-  package static let generic: [Key] = [
-    Key(["message"], .message), Key(["msg"], .message), Key(["text"], .message),
-    Key(["level"], .level), Key(["lvl"], .level), Key(["loglevel"], .level),
-    Key(["timestamp"], .timestamp), Key(["@timestamp"], .timestamp), Key(["time"], .timestamp),
-    Key(["ts"], .timestamp), Key(["date"], .timestamp),
-    Key(["service"], .service), Key(["app"], .service), Key(["application"], .service),
-    Key(["requestId"], .requestId), Key(["request_id"], .requestId), Key(["req_id"], .requestId),
-    Key(["reqId"], .requestId), Key(["trace_id"], .requestId), Key(["traceId"], .requestId),
-    Key(["X-Request-ID"], .requestId), Key(["X-Request-Id"], .requestId), Key(["x-request-id"], .requestId),
-    Key(["x_request_id"], .requestId), Key(["http_x_request_id"], .requestId), Key(["correlation_id"], .requestId),
-    Key(["correlationId"], .requestId),
-    Key(["dd.trace_id"], .requestId), Key(["dd", "trace_id"], .requestId),
-    Key(["userId"], .userId), Key(["user_id"], .userId),
-    Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
-    Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
-    Key(["durationMs"], .duration, .milliseconds), Key(["latencyMs"], .duration, .milliseconds),
-    Key(["elapsedMs"], .duration, .milliseconds), Key(["responseTime"], .duration, .milliseconds),
-    Key(["status"], .status), Key(["statusCode"], .status), Key(["status_code"], .status),
-    Key(["method"], .method), Key(["path"], .path), Key(["url"], .path),
-  ]
+  /// Durations whose key names their unit, as custom fields of any logger
+  /// are often called (a bare `duration` or `elapsed` says nothing of its
+  /// unit: Python writes seconds, Go nanoseconds, JavaScript milliseconds).
+  static let unitNamedDurations: [Key] = {
+    let units: [(suffixes: [String], unit: ValueUnit)] = [
+      (["_ms", "Ms", "_millis", "Millis", "_msec"], .milliseconds),
+      (["_s", "_sec", "_secs", "_seconds", "Seconds"], .seconds),
+      (["_us", "Us", "_micros", "Micros", "_usec"], .microseconds),
+      (["_ns", "Ns", "_nanos", "Nanos", "_nsec"], .nanoseconds),
+    ]
+    let stems = ["duration", "latency", "elapsed", "took", "response_time", "request_time", "request_duration"]
+    var keys: [Key] = []
+    for (suffixes, unit) in units {
+      for stem in stems {
+        for suffix in suffixes {
+          // camelCase suffixes go with camelCase stems only.
+          let camel = suffix.first!.isUppercase
+          if camel && stem.contains("_") { continue }
+          keys.append(Key([stem + suffix], .duration, unit))
+        }
+      }
+    }
+    return keys
+  }()
+
+  package static let generic: [Key] =
+    [
+      Key(["message"], .message), Key(["msg"], .message), Key(["text"], .message),
+      Key(["level"], .level), Key(["lvl"], .level), Key(["loglevel"], .level),
+      Key(["timestamp"], .timestamp), Key(["@timestamp"], .timestamp), Key(["time"], .timestamp),
+      Key(["ts"], .timestamp), Key(["date"], .timestamp),
+      Key(["service"], .service), Key(["app"], .service), Key(["application"], .service),
+      Key(["requestId"], .requestId), Key(["request_id"], .requestId), Key(["req_id"], .requestId),
+      Key(["reqId"], .requestId), Key(["trace_id"], .requestId), Key(["traceId"], .requestId),
+      Key(["X-Request-ID"], .requestId), Key(["X-Request-Id"], .requestId), Key(["x-request-id"], .requestId),
+      Key(["x_request_id"], .requestId), Key(["http_x_request_id"], .requestId), Key(["correlation_id"], .requestId),
+      Key(["correlationId"], .requestId),
+      Key(["dd.trace_id"], .requestId), Key(["dd", "trace_id"], .requestId),
+      Key(["userId"], .userId), Key(["user_id"], .userId),
+      Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
+      Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
+      Key(["durationMs"], .duration, .milliseconds), Key(["latencyMs"], .duration, .milliseconds),
+      Key(["elapsedMs"], .duration, .milliseconds), Key(["responseTime"], .duration, .milliseconds),
+    ] + unitNamedDurations + [
+      Key(["status"], .status), Key(["statusCode"], .status), Key(["status_code"], .status),
+      Key(["method"], .method), Key(["path"], .path), Key(["url"], .path),
+    ]
 }
