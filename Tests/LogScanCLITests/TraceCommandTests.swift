@@ -117,6 +117,25 @@ import Testing
     #expect(requests["eventsWithoutRequestId"] as? Int == 10)
   }
 
+  /// A request whose events share one timestamp and carry no duration (a
+  /// Python service logging its outcome and then the exception) took no
+  /// time: its waterfall is one mark at the start, not "no timestamps",
+  /// which only a request without any timestamp gets.
+  @Test func aRequestOfNoDurationHasAWaterfallMark() throws {
+    let lines = [
+      #"{"asctime":"2026-11-23 21:32:41,761","levelname":"INFO","name":"shop.api","message":"handled","request_id":"r1","status":503}"#,
+      #"{"asctime":"2026-11-23 21:32:41,761","levelname":"ERROR","name":"shop.api","message":"order failed","request_id":"r1"}"#,
+      #"{"levelname":"INFO","name":"shop.api","message":"untimed","request_id":"r2"}"#,
+    ]
+    let stdin = Data((lines.joined(separator: "\n") + "\n").utf8)
+    let timed = try run(["trace", "r1", "-"], stdin: stdin)
+    #expect(timed.status == 0, "\(timed.stderr)")
+    let bar = try #require(timed.stdout.split(separator: "\n").first { $0.hasPrefix("  shop.api |") })
+    #expect(bar == "  shop.api |█" + String(repeating: " ", count: 39) + "| 0 0ms (failed)")
+    let untimed = try run(["trace", "r2", "-"], stdin: stdin)
+    #expect(untimed.stdout.contains("| (no timestamps)"))
+  }
+
   @Test func markdownHasATablePerRequest() throws {
     let result = try run(["trace", "req-a", Self.fixture, "--format", "markdown"])
     #expect(result.status == 0)

@@ -111,11 +111,14 @@ package struct TraceReport: Sendable {
     let nameWidth = request.services.map(\.service.count).max() ?? 0
     return request.services.map { span in
       let name = span.service + String(repeating: " ", count: max(0, nameWidth - span.service.count))
-      guard let offset = span.offsetMs, let duration = span.durationMs, total > 0 else {
+      guard let offset = span.offsetMs, let duration = span.durationMs else {
         return "\(name) |\(String(repeating: " ", count: width))| (no timestamps)"
       }
-      let first = min(width - 1, Int((offset / total * Double(width)).rounded(.down)))
-      let last = max(first, min(width - 1, Int(((offset + duration) / total * Double(width)).rounded(.up)) - 1))
+      // A request that took no time (its events share one timestamp and
+      // carry no duration) is one mark at the start.
+      let first = total > 0 ? min(width - 1, Int((offset / total * Double(width)).rounded(.down))) : 0
+      let last =
+        total > 0 ? max(first, min(width - 1, Int(((offset + duration) / total * Double(width)).rounded(.up)) - 1)) : 0
       var bar = ""
       for k in 0..<width { bar += k >= first && k <= last ? "█" : " " }
       return "\(name) |\(bar)| \(Format.offset(ms: offset)) \(Format.duration(ms: duration))"
