@@ -204,6 +204,30 @@ import Testing
     #expect(report.slowest.allSatisfy { $0.events == 2 && $0.services.map(\.service) == ["api", "gateway"] })
   }
 
+  /// Services' spans are kept in whole microseconds from the first event;
+  /// rounded outwards and clamped to the request's exact bounds, a span
+  /// that starts the request starts at offset 0 and one that ends it ends
+  /// with it, to the nanosecond.
+  @Test func spansKeepTheRequestsExactBounds() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = [
+      // a at 1.7 µs; b from 1.1 µs (5.3 µs less 4.2) to 5.3 µs.
+      #"{"timestamp":"2026-03-01T10:00:00.000001700Z","service":"a","requestId":"r","duration_ms":0}"#,
+      #"{"timestamp":"2026-03-01T10:00:00.000005300Z","service":"b","requestId":"r","duration_ms":0.0042}"#,
+    ]
+    let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let report = try #require(SummaryReport(summarize([path]) { $0.jobs = 1 }).requests)
+    let request = try #require(report.slowest.first)
+    #expect(request.durationMs.map { abs($0 - 0.0042) < 1e-12 } == true)
+    // By start: b first.
+    #expect(request.services.map(\.service) == ["b", "a"])
+    let offsets = request.services.map { $0.offsetMs ?? -1 }
+    let durations = request.services.map { $0.durationMs ?? -1 }
+    #expect(offsets[0] == 0 && abs(durations[0] - 0.0042) < 1e-12)
+    #expect(abs(offsets[1] - 0.0006) < 1e-12 && durations[1] == 0)
+  }
+
   /// A cap on open requests: the oldest are evicted, counted, and said.
   @Test func evictionIsCountedAndReported() throws {
     let report = SummaryReport(fixtureWith { $0.maxOpen = 2 })

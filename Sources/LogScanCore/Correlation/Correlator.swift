@@ -163,8 +163,8 @@ struct Correlator {
       if eventStart < r.pointee.start { r.pointee.start = eventStart }
       if timestamp > r.pointee.end { r.pointee.end = timestamp }
       let base = r.pointee.base
-      startOffset = Self.offset(eventStart, from: base)
-      endOffset = Self.offset(timestamp, from: base)
+      startOffset = Self.offset(eventStart, from: base, roundingUp: false)
+      endOffset = Self.offset(timestamp, from: base, roundingUp: true)
     }
     if let route, r.pointee.entryRoute < 0 || eventStart < r.pointee.entryStart {
       r.pointee.entryRoute = Int32(route)
@@ -201,9 +201,16 @@ struct Correlator {
 
   private static func clampStatus(_ status: Int) -> Int16 { Int16(clamping: status) }
 
-  /// Microseconds from `base`, clamped to 32 bits (35 minutes).
-  private static func offset(_ time: Int64, from base: Int64) -> Int32 {
-    Int32(clamping: (time &- base) / 1000)
+  /// Microseconds from `base`, clamped to 32 bits (35 minutes): a span's
+  /// start rounded down and its end up, so that the span holds its events
+  /// (a track clamps it to the request's exact start and end).
+  @inline(__always)
+  private static func offset(_ time: Int64, from base: Int64, roundingUp: Bool) -> Int32 {
+    let nanos = time &- base
+    var micros = nanos / 1000
+    let rest = nanos - micros &* 1000
+    if roundingUp ? rest > 0 : rest < 0 { micros &+= roundingUp ? 1 : -1 }
+    return Int32(clamping: micros)
   }
 
   /// Completes the requests idle for longer than `idle` at the watermark.

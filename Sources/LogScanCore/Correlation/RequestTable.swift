@@ -380,8 +380,10 @@ extension RequestTrack {
       services.append(
         ServiceSpan(
           service: span.service == RequestTable.otherService ? Self.otherServices : service(Int(span.service)),
-          start: timed ? r.base + Int64(span.start) * 1000 : .max,
-          end: timed ? r.base + Int64(span.end) * 1000 : .min,
+          // Offsets are whole microseconds, rounded outwards: within the
+          // request's exact bounds again.
+          start: timed ? min(max(r.base + Int64(span.start) * 1000, r.start), r.end) : .max,
+          end: timed ? max(min(r.base + Int64(span.end) * 1000, r.end), r.start) : .min,
           events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
     }
   }
