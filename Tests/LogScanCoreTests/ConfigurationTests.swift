@@ -333,5 +333,12 @@ func sequence(_ items: [ConfigNode], line: Int = 1) -> ConfigNode { .sequence(it
   @Test func suggestionsComeFromTheClosestNames() {
     #expect(closestNames(to: "servce", in: ["service", "status", "path"]) == ["service"])
     #expect(closestNames(to: "zzzzzz", in: ["service", "status"]).isEmpty)
+    // Too far to be a typo, but a longer or shorter form of a key.
+    let ruleKeys = ["name", "severity", "expr", "scope", "window", "for", "keep_firing_for", "resolve"]
+    #expect(closestNames(to: "expression", in: ruleKeys) == ["expr"])
+    #expect(closestNames(to: "expresion", in: ruleKeys) == ["expr"])
+    #expect(closestNames(to: "keep_firing", in: ruleKeys) == ["keep_firing_for"])
+    #expect(closestNames(to: "fo", in: ruleKeys) == ["for"])
+    #expect(closestNames(to: "forever", in: ruleKeys).isEmpty)
   }
 }

@@ -64,6 +64,13 @@ package func closestNames(to name: String, in candidates: [String]) -> [String] 
   let lowered = Array(name.lowercased())
   let scored = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }
   let best = scored.map(\.1).min() ?? .max
-  guard best <= max(2, name.count / 3) else { return [] }
-  return scored.filter { $0.1 == best }.map(\.0)
+  if best <= max(2, name.count / 3) { return scored.filter { $0.1 == best }.map(\.0) }
+  // A short name the key abbreviates or spells out ('expr' for
+  // 'expression', 'keep_firing' for 'keep_firing_for').
+  let lowerName = name.lowercased()
+  return candidates.filter { candidate in
+    let lower = candidate.lowercased()
+    let (short, long) = lower.count <= lowerName.count ? (lower, lowerName) : (lowerName, lower)
+    return short.count >= 4 && long.hasPrefix(short)
+  }
 }
