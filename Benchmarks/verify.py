@@ -417,13 +417,20 @@ class Request:
         return self.max_status
 
 
+NULL_IDS = {"null", "none", "nil", "<nil>", "undefined", "n/a"}
+
+
 def request_id(obj):
+    """The first id key present; None when its value stands for none
+    (docs/correlation.md: empty, only zeros and dashes, a null spelt out)."""
     for key in REQUEST_ID_KEYS:
         value = obj.get(key)
-        if isinstance(value, str) and value:
-            return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return json.dumps(value)
+            value = json.dumps(value)
+        if isinstance(value, str):
+            if value.strip("0-") == "" or value.lower() in NULL_IDS:
+                return None
+            return value
     return None
 
 

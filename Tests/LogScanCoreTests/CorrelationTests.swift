@@ -228,6 +228,44 @@ import Testing
     #expect(abs(offsets[1] - 0.0006) < 1e-12 && durations[1] == 0)
   }
 
+  @Test(arguments: [
+    ("", true), ("-", true), ("0", true), ("00000000000000000000000000000000", true),
+    ("00000000-0000-0000-0000-000000000000", true), ("null", true), ("None", true), ("<nil>", true),
+    ("undefined", true), ("N/A", true), ("0af7651916cd43dd8448eb211c80319c", false), ("-1", false), ("007", false),
+    ("nullable", false), ("n", false), ("user-1", false), ("req-0", false),
+  ])
+  func placeholderIds(id: String, isPlaceholder: Bool) {
+    #expect(Array(id.utf8).withUnsafeBytes { EventExtractor.isPlaceholderId($0) } == isPlaceholder, "\(id)")
+  }
+
+  /// What servers write for a missing id (nginx's `-`, OpenTelemetry's
+  /// Python instrumentation's `0` outside a span) is no id: such events are
+  /// counted as without one, not joined into one request lasting the whole
+  /// log. A user id of `-` is no user.
+  @Test func placeholderIdsAreNotRequests() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var lines: [String] = []
+    for k in 0..<120 {
+      let time = "2026-11-23T10:\(k / 60 + 10):\(k % 60 < 10 ? "0" : "")\(k % 60)Z"
+      lines.append(#"{"time":"\#(time)","msg":"GET /","request_id":"-","user_id":"-","status":200}"#)
+      lines.append(
+        #"{"asctime":"\#(time)","levelname":"INFO","name":"api","message":"x","otelTraceID":"0","otelServiceName":"shop"}"#
+      )
+    }
+    lines.append(
+      #"{"asctime":"2026-11-23T10:12:00Z","levelname":"ERROR","name":"api","message":"x","otelTraceID":"4bf92f3577b34da6a3ce929d0e0e4736","otelServiceName":"shop","user_id":"u1"}"#
+    )
+    let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let result = summarize([path]) { $0.jobs = 1 }
+    let report = try #require(SummaryReport(result, filter: IdentityTextFilter()).requests)
+    #expect(report.requests == 1)
+    #expect(report.uncorrelated == 240)
+    #expect(report.slowest.map(\.id) == ["4bf92f3577b34da6a3ce929d0e0e4736"])
+    #expect(report.slowest.first?.user == "u1")
+    #expect(SummaryReport(result).services.map(\.name).contains("shop"))
+  }
+
   /// A cap on open requests: the oldest are evicted, counted, and said.
   @Test func evictionIsCountedAndReported() throws {
     let report = SummaryReport(fixtureWith { $0.maxOpen = 2 })

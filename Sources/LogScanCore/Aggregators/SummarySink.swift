@@ -281,7 +281,9 @@ package struct SummarySink: LineSink, ~Copyable {
       }
       scratch.withUnsafeBytes { shard.templates.add($0, timestamp: event.timestamp) }
       if timelines, let minute {
-        let user = Self.text(extractor, .userId, line, &userText)
+        let user = Self.text(extractor, .userId, line, &userText).flatMap {
+          EventExtractor.isPlaceholderId($0) ? nil : $0
+        }
         let service = shard.services.names.key(service)
         let route = routeIndex.map { shard.routes.names.key($0) }
         scratch.withUnsafeBytes { template in

@@ -115,6 +115,14 @@ struct Correlator {
     }
     let hash = Interner.hash(id)
     var found = table.find(id, hash: hash)
+    // An id that stands for none (`-`, `0`, `null`: see
+    // `EventExtractor.isPlaceholderId`) is never opened, so it is checked
+    // only for ids not open: once a request, not once an event.
+    if found == nil && EventExtractor.isPlaceholderId(id) {
+      stats.events &-= 1
+      stats.uncorrelated &+= 1
+      return
+    }
     if let record = found, let timestamp = event.timestamp, table.pointer(record).pointee.lastSeen != .min,
       timestamp > table.pointer(record).pointee.lastSeen &+ settings.idle
     {
@@ -131,14 +139,19 @@ struct Correlator {
         if table.count >= maxOpen { evictOldest() }
       }
       record = table.insert(
-        id, hash: hash, user: user.flatMap { $0.count <= Self.maxIdBytes ? $0 : nil }, key: event.timestamp ?? watermark
-      )
+        id, hash: hash, user: user.flatMap { Self.isUser($0) ? $0 : nil }, key: event.timestamp ?? watermark)
       table.pointer(record).pointee.edge = hasFringe && (fringeEnd == .min || watermark < fringeEnd)
     }
-    if let user, user.count <= Self.maxIdBytes, table.pointer(record).pointee.userLength < 0 {
+    if let user, table.pointer(record).pointee.userLength < 0, Self.isUser(user) {
       table.setUser(record, user)
     }
     update(record, event, isError: isError, service: service, route: route)
+  }
+
+  /// A user id kept with a request: not too long, not a placeholder (`-`).
+  @inline(__always)
+  private static func isUser(_ user: UnsafeRawBufferPointer) -> Bool {
+    user.count <= maxIdBytes && !EventExtractor.isPlaceholderId(user)
   }
 
   // Mutating although it changes only the record: a non-mutating call from

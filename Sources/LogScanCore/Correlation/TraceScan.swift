@@ -98,7 +98,10 @@ struct TraceSink: ScanSink, ~Copyable {
     }
     events.append(
       TraceEvent(
-        requestId: id, user: extractor.text(.userId, in: bytes).flatMap { $0.isEmpty ? nil : $0 },
+        requestId: id,
+        user: extractor.text(.userId, in: bytes).flatMap {
+          $0.withUnsafeBytes { EventExtractor.isPlaceholderId($0) } ? nil : $0
+        },
         timestamp: event.timestamp, level: event.level, service: text(.service),
         action: text(.action), duration: event.duration, status: event.status, method: method.map(makeString),
         path: path.map(makeString), route: route, message: text(.message), isError: event.isError, input: input,

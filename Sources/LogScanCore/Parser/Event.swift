@@ -123,6 +123,44 @@ package struct EventExtractor: ~Copyable {
     return storage.withUnsafeBytes { UnsafeRawBufferPointer($0) }
   }
 
+  /// An id that stands for none: empty, only zeros and dashes (nginx's and
+  /// Apache's `-` for an empty variable, OpenTelemetry's invalid all-zero
+  /// trace id, and the `0` its Python logging instrumentation writes outside
+  /// a span), or a null spelt out (`null`, `None`, `nil`, `<nil>`,
+  /// `undefined`, `n/a`). Taken as an id, it would join every event without
+  /// one into a single request.
+  @inline(__always)
+  package static func isPlaceholderId(_ id: UnsafeRawBufferPointer) -> Bool {
+    guard let first = id.first else { return true }
+    // One comparison for most ids; the rest out of line (it runs for every
+    // event's request id and user id).
+    if first == UInt8(ascii: "0") || first == UInt8(ascii: "-") { return isPlaceholderIdSlow(id) }
+    // The null words: n-u, n-o, n-i, n-/, u-n, <-n (user ids often start
+    // with `us`).
+    let lower = first | 0x20
+    guard lower == UInt8(ascii: "n") || lower == UInt8(ascii: "u") || first == UInt8(ascii: "<"), id.count >= 3
+    else { return false }
+    let second = id[1] | 0x20
+    guard
+      second == UInt8(ascii: "u") || second == UInt8(ascii: "o") || second == UInt8(ascii: "i")
+        || second == UInt8(ascii: "/") || second == UInt8(ascii: "n")
+    else { return false }
+    return isPlaceholderIdSlow(id)
+  }
+
+  @inline(never)
+  private static func isPlaceholderIdSlow(_ id: UnsafeRawBufferPointer) -> Bool {
+    if id[0] == UInt8(ascii: "0") || id[0] == UInt8(ascii: "-") {
+      return id.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
+    }
+    guard id.count >= 3 && id.count <= 9 else { return false }
+    return nullNames.contains { name in
+      name.count == id.count && zip(name, id).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
+    }
+  }
+
+  private static let nullNames: [[UInt8]] = ["null", "none", "nil", "<nil>", "undefined", "n/a"].map { Array($0.utf8) }
+
   @inline(__always)
   private func raw(_ field: Field, in line: UnsafeRawBufferPointer, numbers: Bool) -> (
     bytes: UnsafeRawBufferPointer, escaped: Bool

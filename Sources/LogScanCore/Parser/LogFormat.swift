@@ -244,12 +244,20 @@ extension LogFormat {
     LogFormat(
       name: "structlog", summary: "Python structlog JSONRenderer (event, level, timestamp)",
       source: "structlog docs; sample from structlog (PyPI)",
-      keys: [Key(["event"], .message), Key(["logger"], .service)],
+      // A service field the application adds names it better than the
+      // logger (the module) does.
+      keys: [
+        Key(["event"], .message), Key(["service"], .service), Key(["otelServiceName"], .service),
+        Key(["logger"], .service),
+      ],
       markers: [[["event"], ["level"]]]),
     LogFormat(
       name: "python-json-logger", summary: "Python python-json-logger (levelname, asctime, name, message)",
       source: "python-json-logger docs; sample from python-json-logger (PyPI)",
-      keys: [Key(["levelname"], .level), Key(["asctime"], .timestamp), Key(["name"], .service)],
+      keys: [
+        Key(["levelname"], .level), Key(["asctime"], .timestamp), Key(["service"], .service),
+        Key(["otelServiceName"], .service), Key(["name"], .service),
+      ],
       // The last set: its fields renamed (`rename_fields={"levelname":
       // "level", "asctime": "time"}`), the logger's name kept (with
       // `timestamp` instead, semantic_logger's lines have the same keys).
@@ -525,6 +533,8 @@ extension LogFormat {
       Key(["x_request_id"], .requestId), Key(["http_x_request_id"], .requestId), Key(["correlation_id"], .requestId),
       Key(["correlationId"], .requestId),
       Key(["dd.trace_id"], .requestId), Key(["dd", "trace_id"], .requestId),
+      // OpenTelemetry's Python logging instrumentation, on every record.
+      Key(["otelTraceID"], .requestId), Key(["otelServiceName"], .service),
       Key(["userId"], .userId), Key(["user_id"], .userId),
       Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
       Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
