@@ -526,7 +526,14 @@ def compute(paths, max_line_bytes):
                 request.add(order, ts, dur, status, error, service, route)
             if error:
                 msg = obj.get("message")
-                templates[fold_template(msg) if isinstance(msg, str) and msg else "(no message)"] += 1
+                if isinstance(msg, str) and msg:
+                    template = fold_template(msg)
+                elif status is not None:
+                    # An access log's failed request: its status and route.
+                    template = f"HTTP {status}" + (f" {route}" if route else "")
+                else:
+                    template = "(no message)"
+                templates[template] += 1
     return {
         "lines": {"read": lines_read, "parsed": parsed, "malformed": malformed, "repairedUtf8": repaired,
                   "skippedByReason": dict(skipped), "typeErrors": dict(wrong)},

@@ -7,6 +7,28 @@ import Testing
   /// Every figure here was worked out by hand from fixtures/malformed.jsonl
   /// (its 23 lines are listed, with what each should count as, in
   /// fixtures/README.md).
+  /// Access logs have no message: a failed request counts under its status
+  /// and route (folded: an email in a path is an id, and is redacted like a
+  /// message besides); an error without a status or message is "(no message)".
+  @Test func failedRequestsWithoutAMessageAreNamedByStatusAndRoute() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let lines = [
+      #"{"time_iso8601":"2026-11-22T10:00:00+00:00","remote_addr":"10.0.0.1","request":"POST /api/orders/17 HTTP/1.1","status":"502","request_time":"0.004"}"#,
+      #"{"time_iso8601":"2026-11-22T10:00:01+00:00","remote_addr":"10.0.0.1","request":"POST /api/orders/18 HTTP/1.1","status":"502","request_time":"0.004"}"#,
+      #"{"time_iso8601":"2026-11-22T10:00:02+00:00","remote_addr":"10.0.0.1","request":"GET /u/bob@example.com HTTP/1.1","status":"503","request_time":"0.004"}"#,
+      #"{"time_iso8601":"2026-11-22T10:00:03+00:00","remote_addr":"10.0.0.1","status":"500","request_time":"0.004"}"#,
+      #"{"timestamp":"2026-11-22T10:00:04Z","level":"error","service":"a"}"#,
+    ]
+    let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
+    let report = SummaryReport(summarize([path]), filter: Redactor.standard)
+    let counts = Dictionary(uniqueKeysWithValues: report.topErrors.map { ($0.template, $0.count) })
+    #expect(
+      counts == [
+        "HTTP 502 POST /api/orders/:id": 2, "HTTP 503 GET /u/:id": 1, "HTTP 500": 1, "(no message)": 1,
+      ])
+  }
+
   @Test func malformedFixtureIsAccountedLineByLine() {
     let result = summarize([fixture("malformed.jsonl")])
     let lines = result.shard.lines

@@ -276,6 +276,8 @@ package struct SummarySink: LineSink, ~Copyable {
         } else {
           MessageTemplate.fold(message, into: &scratch)
         }
+      } else if let status = event.status {
+        describeFailedRequest(status: status, route: entryRoute)
       } else {
         scratch = Array(Self.noMessage.utf8)
       }
@@ -295,6 +297,20 @@ package struct SummarySink: LineSink, ~Copyable {
         }
       }
     }
+  }
+
+  /// The template of a failed request that has no message (access logs:
+  /// nginx, Envoy, Traefik): its status and route, `HTTP 502 POST
+  /// /api/orders`, redacted like a message. Out of line: errors are few.
+  @inline(never)
+  private mutating func describeFailedRequest(status: Int, route: Int?) {
+    var text = Array("HTTP \(status)".utf8)
+    if let route {
+      text.append(0x20)
+      text.append(contentsOf: shard.routes.names.key(route))
+    }
+    let redacted = text.withUnsafeBufferPointer { redactor.redactText($0, into: &redactedText, findings: &findings) }
+    scratch = redacted ? redactedText : text
   }
 
   /// Counts the event into the timeline's minutes, and keeps it when it is
