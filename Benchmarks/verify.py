@@ -417,6 +417,11 @@ class Request:
         return self.max_status
 
 
+# What access loggers write on every request: a failed request with one of
+# these is named by its status and route (docs/summary.md).
+REQUEST_ONLY_MESSAGES = {"handled request", "request completed", "request errored", "request finished",
+                         "request handled", "completed request", "finished request"}
+
 NULL_IDS = {"null", "none", "nil", "<nil>", "undefined", "n/a"}
 
 
@@ -526,7 +531,8 @@ def compute(paths, max_line_bytes):
                 request.add(order, ts, dur, status, error, service, route)
             if error:
                 msg = obj.get("message")
-                if isinstance(msg, str) and msg:
+                generic = isinstance(msg, str) and msg.lower() in REQUEST_ONLY_MESSAGES
+                if isinstance(msg, str) and msg and not (generic and status is not None):
                     template = fold_template(msg)
                 elif status is not None:
                     # An access log's failed request: its status and route.

@@ -7,7 +7,8 @@ import Testing
   /// Every figure here was worked out by hand from fixtures/malformed.jsonl
   /// (its 23 lines are listed, with what each should count as, in
   /// fixtures/README.md).
-  /// Access logs have no message: a failed request counts under its status
+  /// Access logs have no message, or one written on every request
+  /// (`handled request`): a failed request counts under its status
   /// and route (folded: an email in a path is an id, and is redacted like a
   /// message besides); an error without a status or message is "(no message)".
   @Test func failedRequestsWithoutAMessageAreNamedByStatusAndRoute() throws {
@@ -19,6 +20,10 @@ import Testing
       #"{"time_iso8601":"2026-11-22T10:00:02+00:00","remote_addr":"10.0.0.1","request":"GET /u/bob@example.com HTTP/1.1","status":"503","request_time":"0.004"}"#,
       #"{"time_iso8601":"2026-11-22T10:00:03+00:00","remote_addr":"10.0.0.1","status":"500","request_time":"0.004"}"#,
       #"{"timestamp":"2026-11-22T10:00:04Z","level":"error","service":"a"}"#,
+      // Caddy logs a 404 at level error, with the message of every request.
+      #"{"level":"error","ts":1795309331.436,"logger":"http.log.access.log0","msg":"handled request","request":{"method":"GET","uri":"/missing/123"},"duration":0.0001,"status":404}"#,
+      #"{"timestamp":"2026-11-22T10:00:05Z","service":"a","message":"Request Completed","status":500,"method":"GET","path":"/x"}"#,
+      #"{"timestamp":"2026-11-22T10:00:06Z","service":"a","message":"db timeout","status":500,"method":"GET","path":"/x"}"#,
     ]
     let path = writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), in: directory)
     let report = SummaryReport(summarize([path]), filter: Redactor.standard)
@@ -26,6 +31,7 @@ import Testing
     #expect(
       counts == [
         "HTTP 502 POST /api/orders/:id": 2, "HTTP 503 GET /u/:id": 1, "HTTP 500": 1, "(no message)": 1,
+        "HTTP 404 GET /missing/:id": 1, "HTTP 500 GET /x": 1, "db timeout": 1,
       ])
   }
 

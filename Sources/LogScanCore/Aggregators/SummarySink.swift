@@ -268,7 +268,8 @@ package struct SummarySink: LineSink, ~Copyable {
     }
 
     if isError {
-      if let message = Self.text(extractor, .message, line, &messageText), message.count > 0 {
+      let message = Self.text(extractor, .message, line, &messageText)
+      if let message, message.count > 0, !(event.status != nil && Self.saysOnlyRequest(message)) {
         // Redacted before folding: folding would take apart what the
         // detectors recognise (`https://user:<num>@host`).
         if redactor.redactText(message.assumingMemoryBound(to: UInt8.self), into: &redactedText, findings: &findings) {
@@ -296,6 +297,21 @@ package struct SummarySink: LineSink, ~Copyable {
           }
         }
       }
+    }
+  }
+
+  /// Messages access loggers write on every request, failed or not
+  /// (Caddy's, pino-http's, Grafana's): a failed request with one of these
+  /// is named by its status and route instead, as if it had no message.
+  static let requestOnlyMessages: [[UInt8]] = [
+    "handled request", "request completed", "request errored", "request finished", "request handled",
+    "completed request", "finished request",
+  ].map { Array($0.utf8) }
+
+  static func saysOnlyRequest(_ message: UnsafeRawBufferPointer) -> Bool {
+    requestOnlyMessages.contains { phrase in
+      phrase.count == message.count
+        && zip(phrase, message).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
     }
   }
 
