@@ -100,7 +100,10 @@ struct Correlator {
   mutating func add(
     id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?, event: Event, isError: Bool, service: Int, route: Int?
   ) {
-    guard id.count <= Self.maxIdBytes else {
+    // An id that stands for none (`-`, `0`, `null`: see
+    // `EventExtractor.isPlaceholderId`) is no id: the event is counted as
+    // without one, and its time moves nothing (as for events without an id).
+    guard id.count <= Self.maxIdBytes, !EventExtractor.isPlaceholderId(id) else {
       stats.uncorrelated &+= 1
       return
     }
@@ -115,14 +118,6 @@ struct Correlator {
     }
     let hash = Interner.hash(id)
     var found = table.find(id, hash: hash)
-    // An id that stands for none (`-`, `0`, `null`: see
-    // `EventExtractor.isPlaceholderId`) is never opened, so it is checked
-    // only for ids not open: once a request, not once an event.
-    if found == nil && EventExtractor.isPlaceholderId(id) {
-      stats.events &-= 1
-      stats.uncorrelated &+= 1
-      return
-    }
     if let record = found, let timestamp = event.timestamp, table.pointer(record).pointee.lastSeen != .min,
       timestamp > table.pointer(record).pointee.lastSeen &+ settings.idle
     {
