@@ -309,10 +309,7 @@ package struct SummarySink: LineSink, ~Copyable {
   ].map { Array($0.utf8) }
 
   static func saysOnlyRequest(_ message: UnsafeRawBufferPointer) -> Bool {
-    requestOnlyMessages.contains { phrase in
-      phrase.count == message.count
-        && zip(phrase, message).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
-    }
+    isOneOf(message, ignoringCase: requestOnlyMessages)
   }
 
   /// The template of a failed request that has no message (access logs:

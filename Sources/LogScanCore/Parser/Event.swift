@@ -132,20 +132,13 @@ package struct EventExtractor: ~Copyable {
   @inline(__always)
   package static func isPlaceholderId(_ id: UnsafeRawBufferPointer) -> Bool {
     guard let first = id.first else { return true }
-    // One comparison for most ids; the rest out of line (it runs for every
-    // event's request id and user id).
-    if first == UInt8(ascii: "0") || first == UInt8(ascii: "-") { return isPlaceholderIdSlow(id) }
-    // The null words: n-u, n-o, n-i, n-/, u-n, <-n (user ids often start
-    // with `us`).
-    let lower = first | 0x20
-    guard lower == UInt8(ascii: "n") || lower == UInt8(ascii: "u") || first == UInt8(ascii: "<"), id.count >= 3
-    else { return false }
-    let second = id[1] | 0x20
-    guard
-      second == UInt8(ascii: "u") || second == UInt8(ascii: "o") || second == UInt8(ascii: "i")
-        || second == UInt8(ascii: "/") || second == UInt8(ascii: "n")
-    else { return false }
-    return isPlaceholderIdSlow(id)
+    // One test for most ids: a placeholder starts with 0, -, <, n or u.
+    switch first | 0x20 {
+    case UInt8(ascii: "0"), UInt8(ascii: "-"), UInt8(ascii: "<"), UInt8(ascii: "n"), UInt8(ascii: "u"):
+      return isPlaceholderIdSlow(id)
+    default:
+      return false
+    }
   }
 
   @inline(never)
@@ -153,10 +146,7 @@ package struct EventExtractor: ~Copyable {
     if id[0] == UInt8(ascii: "0") || id[0] == UInt8(ascii: "-") {
       return id.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
     }
-    guard id.count >= 3 && id.count <= 9 else { return false }
-    return nullNames.contains { name in
-      name.count == id.count && zip(name, id).allSatisfy { $0 == ($1 &- UInt8(ascii: "A") < 26 ? $1 | 0x20 : $1) }
-    }
+    return isOneOf(id, ignoringCase: nullNames)
   }
 
   private static let nullNames: [[UInt8]] = ["null", "none", "nil", "<nil>", "undefined", "n/a"].map { Array($0.utf8) }

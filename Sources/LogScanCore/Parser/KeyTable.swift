@@ -179,6 +179,15 @@ func littleEndianWord(_ text: String) -> UInt64 {
   return word
 }
 
+/// `byte` with an ASCII capital made small.
+@inline(__always)
+func asciiLowercased(_ byte: UInt8) -> UInt8 { byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+
+/// Whether `bytes` are one of `words` (lowercase ASCII), ignoring ASCII case.
+func isOneOf(_ bytes: UnsafeRawBufferPointer, ignoringCase words: [[UInt8]]) -> Bool {
+  words.contains { word in word.count == bytes.count && zip(word, bytes).allSatisfy { $0 == asciiLowercased($1) } }
+}
+
 @inline(__always)
 func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
   var i = 0

@@ -46,7 +46,7 @@ struct KeywordSet: Sendable {
   }
 
   @inline(__always)
-  static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+  static func lower(_ byte: UInt8) -> UInt8 { asciiLowercased(byte) }
 
   func occurs(in text: UnsafeRawBufferPointer) -> Bool {
     guard !isEmpty else { return false }
