@@ -146,7 +146,15 @@ package struct EventExtractor: ~Copyable {
     if id[0] == UInt8(ascii: "0") || id[0] == UInt8(ascii: "-") {
       return id.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
     }
-    return isOneOf(id, ignoringCase: nullNames)
+    // The null words' second letters: u, o, i, n and / (user ids such as
+    // `usr_5b945` stop here).
+    guard id.count >= 3, id.count <= 9 else { return false }
+    switch id[1] | 0x20 {
+    case UInt8(ascii: "u"), UInt8(ascii: "o"), UInt8(ascii: "i"), UInt8(ascii: "n"), UInt8(ascii: "/"):
+      return isOneOf(id, ignoringCase: nullNames)
+    default:
+      return false
+    }
   }
 
   private static let nullNames: [[UInt8]] = ["null", "none", "nil", "<nil>", "undefined", "n/a"].map { Array($0.utf8) }
