@@ -507,9 +507,11 @@ extension LogFormat {
     ]
     let stems = ["duration", "latency", "elapsed", "took", "response_time", "request_time", "request_duration"]
     var keys: [Key] = []
+    // Suffix by suffix: `duration_ms`, `latency_ms`, `elapsed_ms`, ... then
+    // `durationMs`: among keys of one line, the earlier claims the field.
     for (suffixes, unit) in units {
-      for stem in stems {
-        for suffix in suffixes {
+      for suffix in suffixes {
+        for stem in stems {
           // camelCase suffixes go with camelCase stems only.
           let camel = suffix.first!.isUppercase
           if camel && stem.contains("_") { continue }
@@ -536,12 +538,11 @@ extension LogFormat {
       // OpenTelemetry's Python logging instrumentation, on every record.
       Key(["otelTraceID"], .requestId), Key(["otelServiceName"], .service),
       Key(["userId"], .userId), Key(["user_id"], .userId),
-      Key(["action"], .action), Key(["duration_ms"], .duration, .milliseconds),
-      Key(["latency_ms"], .duration, .milliseconds), Key(["elapsed_ms"], .duration, .milliseconds),
-      Key(["durationMs"], .duration, .milliseconds), Key(["latencyMs"], .duration, .milliseconds),
-      Key(["elapsedMs"], .duration, .milliseconds), Key(["responseTime"], .duration, .milliseconds),
+      Key(["action"], .action),
+      // `duration_ms` first: the generated list starts with it.
     ] + unitNamedDurations + [
-      Key(["status"], .status), Key(["statusCode"], .status), Key(["status_code"], .status),
+      Key(["responseTime"], .duration, .milliseconds), Key(["status"], .status), Key(["statusCode"], .status),
+      Key(["status_code"], .status),
       Key(["method"], .method), Key(["path"], .path), Key(["url"], .path),
     ]
 }
