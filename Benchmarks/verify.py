@@ -139,6 +139,20 @@ def epoch(value):
     return whole * int(scale) + round((value - whole) * scale)
 
 
+def whole_second(value, raw_text):
+    """True when a timestamp has whole seconds only (docs/correlation.md):
+    RFC 3339 without a fraction, or an integer of epoch seconds."""
+    if isinstance(value, str):
+        if parse_rfc3339(value) is not None:
+            return not (len(value) > 19 and value[19] in ".,")
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            return int(value) < 10**11
+        return False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return bool(re.fullmatch(rb"-?[0-9]{1,18}", raw_text)) and abs(int(raw_text)) < 10**11
+
+
 def timestamp(value, raw_text):
     if isinstance(value, str):
         t = parse_rfc3339(value)
@@ -383,20 +397,26 @@ class Request:
         self.events = 0
         self.services = []
         self.start = self.end = self.last = self.newest = None
+        # Events of whole-second timestamps: apart, placed by `duration`.
+        self.ws_start = self.ws_end = None
         self.entry = None  # (start or inf, order, route, status)
         self.max_status = None
         self.failed = False
 
-    def add(self, order, ts, dur, status, error, service, route):
+    def add(self, order, ts, dur, status, error, service, route, ws=False):
         self.events += 1
         if service not in self.services:
             self.services.append(service)
         start = None
         if ts is not None:
             start = ts - max(0, dur or 0)
-            self.start = start if self.start is None else min(self.start, start)
-            self.end = ts if self.end is None else max(self.end, ts)
-            self.newest = self.end
+            if ws:
+                self.ws_start = start if self.ws_start is None else min(self.ws_start, start)
+                self.ws_end = ts if self.ws_end is None else max(self.ws_end, ts)
+            else:
+                self.start = start if self.start is None else min(self.start, start)
+                self.end = ts if self.end is None else max(self.end, ts)
+            self.newest = ts if self.newest is None else max(self.newest, ts)
             self.last = ts
         if route is not None:
             key = (start if start is not None else math.inf, order)
@@ -408,7 +428,15 @@ class Request:
 
     @property
     def duration(self):
-        return None if self.start is None else self.end - self.start
+        # Whole-second events ended somewhere in their second: all are moved
+        # by the same amount under a second, as near the end of the others
+        # as that allows.
+        if self.ws_start is None:
+            return None if self.start is None else self.end - self.start
+        if self.start is None:
+            return self.ws_end - self.ws_start
+        shift = min(max(self.end - self.ws_end, 0), 999_999_999)
+        return max(self.end, self.ws_end + shift) - min(self.start, self.ws_start + shift)
 
     @property
     def status(self):
@@ -478,8 +506,10 @@ def compute(paths, max_line_bytes):
                 malformed += 1
                 continue
             ts = dur = status = None
+            ws = False
             if obj.get("timestamp") is not None:
                 ts = timestamp(obj["timestamp"], raw_member(line, "timestamp"))
+                ws = whole_second(obj["timestamp"], raw_member(line, "timestamp"))
                 if ts is None:
                     malformed += 1
                     wrong["bad_timestamp"] += 1
@@ -528,7 +558,7 @@ def compute(paths, max_line_bytes):
                     requests.append(request)
                     open_requests[rid] = request
                 order += 1
-                request.add(order, ts, dur, status, error, service, route)
+                request.add(order, ts, dur, status, error, service, route, ws)
             if error:
                 msg = obj.get("message")
                 generic = isinstance(msg, str) and msg.lower() in REQUEST_ONLY_MESSAGES

@@ -291,6 +291,7 @@ import Testing
     for path in [
       "fixtures/app.jsonl", "fixtures/malformed.jsonl", "fixtures/app.jsonl.gz", "fixtures/app.jsonl.zst",
       "fixtures/multiframe.jsonl.zst", "fixtures/correlation/requests.jsonl",
+      "fixtures/correlation/whole-seconds.jsonl",
     ] {
       let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).json")
         .path

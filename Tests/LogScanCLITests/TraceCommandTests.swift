@@ -33,6 +33,25 @@ import Testing
     }
   }
 
+  /// nginx's whole-second `$time_iso8601` beside Caddy's microseconds
+  /// (fixtures/correlation/README.md): the request lasted nginx's 303 ms,
+  /// not the 951.6 ms between the timestamps as written; nginx's event is
+  /// placed at the end of its second's part that Caddy's shows, so both
+  /// events, written as the request ended, are at offset 0.
+  @Test func wholeSecondTimestampsArePlaced() throws {
+    let result = try run([
+      "trace", "1ec41b8b8aa52f015c492bb722c3f83b", "fixtures/correlation/nginx-caddy.jsonl", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try JSONSerialization.jsonObject(with: result.stdoutData) as! [String: Any]
+    let request = (json["requests"] as! [[String: Any]])[0]
+    #expect(request["durationMs"] as? Double == 303)
+    let events = request["events"] as! [[String: Any]]
+    // As written, in timestamp order.
+    #expect(events.map { $0["timestamp"] as? String } == ["2026-11-23T23:33:12.000Z", "2026-11-23T23:33:12.648Z"])
+    #expect(events.map { $0["offsetMs"] as? Double } == [0, 0])
+  }
+
   @Test func textTimelineAndWaterfall() throws {
     let result = try run(["trace", "req-b", Self.fixture])
     #expect(result.status == 0)

@@ -228,6 +228,64 @@ import Testing
     #expect(abs(offsets[1] - 0.0006) < 1e-12 && durations[1] == 0)
   }
 
+  /// Real nginx and Caddy logs of the same requests (nginx proxying to
+  /// Caddy, `$request_id` passed on as `X-Request-ID`): nginx's
+  /// `$time_iso8601` has whole seconds, Caddy's `ts` microseconds. Taken as
+  /// written, the 303 ms request lasted 951.6 ms and the 1 ms ones 454 and
+  /// 481 ms. Each nginx event is placed within its second, as close to the
+  /// end of Caddy's as that allows (worked out in fixtures/correlation/README.md).
+  @Test func wholeSecondTimestampsArePlacedInTheirSecond() throws {
+    let inputs = [fixture("correlation/nginx-caddy.jsonl")]
+    let result = summarize(inputs) { $0.jobs = 1 }
+    let report = try #require(SummaryReport(result, filter: IdentityTextFilter()).requests)
+    #expect(report.requests == 4)
+    #expect(
+      report.slowest.map { "\($0.id.prefix(6)) \($0.durationMs ?? -1)" } == [
+        "1ec41b 303.0", "89d2ab 1.0", "e08f98 1.0", "e47222 0.0",
+      ])
+    let slow = try #require(report.slowest.first)
+    #expect(slow.services.map(\.service) == ["(none)", "http.log.access.log0"])
+    #expect(slow.services.map(\.durationMs) == [303, 302.827255])
+    // Caddy's request started 0.172745 ms after nginx's (less the
+    // microseconds its float epoch keeps).
+    let caddyOffset = try #require(slow.services[1].offsetMs)
+    #expect(abs(caddyOffset - 0.172745) < 0.001)
+    #expect(slow.entryRoute == "GET /api/slow/:id")
+    #expect(report.failed == 2)
+    // The same on every split.
+    let single = requestsJSON(result)
+    for pieceSize in [300, 700] {
+      let split = summarize(inputs) {
+        $0.jobs = 2
+        $0.splitThreshold = 1
+        $0.maxPieceSize = Int64(pieceSize)
+      }
+      #expect(requestsJSON(split) == single, "pieces of \(pieceSize) bytes")
+    }
+  }
+
+  /// `RequestBounds` on hand-worked cases (seconds as nanoseconds).
+  @Test func wholeSecondEventsMoveBySomethingUnderASecond() {
+    let s: Int64 = 1_000_000_000
+    let ms: Int64 = 1_000_000
+    // nginx at 16 s (3 ms), the application's 16.9068-16.907: 3 ms, ending at 16.907.
+    let mixed = RequestBounds(
+      start: 16_906_800 * 1000, end: 16_907 * ms, wholeSecondStart: 16 * s - 3 * ms, wholeSecondEnd: 16 * s)
+    #expect(mixed == RequestBounds(start: 16_904 * ms, end: 16_907 * ms, shift: 907 * ms))
+    // The whole-second event in a later second than every finer one: not moved.
+    let later = RequestBounds(
+      start: 16_900 * ms, end: 16_950 * ms, wholeSecondStart: 17 * s - 200 * ms, wholeSecondEnd: 17 * s)
+    #expect(later == RequestBounds(start: 16_800 * ms, end: 17 * s, shift: 0))
+    // Moved by less than a second, at most.
+    let far = RequestBounds(start: 20 * s, end: 20 * s + 10 * ms, wholeSecondStart: 16 * s, wholeSecondEnd: 16 * s)
+    #expect(far == RequestBounds(start: 17 * s - 1, end: 20 * s + 10 * ms, shift: s - 1))
+    // Only whole-second events, or none: as written.
+    let only = RequestBounds(start: .max, end: .min, wholeSecondStart: 15 * s, wholeSecondEnd: 16 * s)
+    #expect(only == RequestBounds(start: 15 * s, end: 16 * s, shift: 0))
+    let none = RequestBounds(start: 5 * s, end: 6 * s, wholeSecondStart: .max, wholeSecondEnd: .min)
+    #expect(none == RequestBounds(start: 5 * s, end: 6 * s, shift: 0))
+  }
+
   @Test(arguments: [
     ("", true), ("-", true), ("0", true), ("00000000000000000000000000000000", true),
     ("00000000-0000-0000-0000-000000000000", true), ("null", true), ("None", true), ("<nil>", true),

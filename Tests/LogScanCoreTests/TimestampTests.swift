@@ -125,4 +125,32 @@ func parse(_ text: String) -> Int64? {
     #expect(Timestamp.format(0, fractionDigits: 0) == "1970-01-01T00:00:00Z")
     #expect(Timestamp.format(-1_000_000) == "1969-12-31T23:59:59.999Z")
   }
+
+  /// Which timestamps have whole seconds only: what correlation places
+  /// within their second (docs/correlation.md).
+  @Test(arguments: [
+    (#"{"timestamp":"2026-11-23T23:33:12+00:00"}"#, true),
+    (#"{"timestamp":"2026-11-23T23:33:12Z"}"#, true),
+    (#"{"timestamp":"2026-11-23 23:33:12"}"#, true),
+    (#"{"timestamp":"2026/11/23 23:33:12"}"#, true),
+    (#"{"timestamp":"23/Nov/2026:23:33:12 +0000"}"#, true),
+    (#"{"timestamp":1795476792}"#, true),
+    (#"{"timestamp":"1795476792"}"#, true),
+    (#"{"timestamp":"2026-11-23T23:33:12.000Z"}"#, false),
+    (#"{"timestamp":"2026-11-23 23:33:12,5"}"#, false),
+    (#"{"timestamp":"2026/11/23 23:33:12.123456"}"#, false),
+    (#"{"timestamp":1795476792.25}"#, false),
+    (#"{"timestamp":1795476792648}"#, false),
+    (#"{"timestamp":"1795476792648123"}"#, false),
+  ])
+  func wholeSecondTimestamps(line: String, wholeSecond: Bool) throws {
+    var extractor = EventExtractor()
+    let outcome = Array(line.utf8).withUnsafeBytes { extractor.extract($0) }
+    guard case .event(let event) = outcome else {
+      Issue.record("not an event: \(line)")
+      return
+    }
+    #expect(event.timestamp != nil)
+    #expect(extractor.wholeSecond == wholeSecond, "\(line)")
+  }
 }

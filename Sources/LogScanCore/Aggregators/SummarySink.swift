@@ -257,7 +257,7 @@ package struct SummarySink: LineSink, ~Copyable {
       if let id = extractor.requestId(in: line, storage: &idText), id.count > 0 {
         correlator.add(
           id: id, user: Self.text(extractor, .userId, line, &userText).flatMap { $0.isEmpty ? nil : $0 }, event: event,
-          isError: isError,
+          wholeSecond: extractor.wholeSecond, isError: isError,
           service: service, route: entryRoute)
         if correlator.needsFlush {
           correlator.flush(services: shard.services.names, routes: shard.routes.names)

@@ -72,6 +72,7 @@ package struct CorrelationStats: Sendable {
 
   /// Puts a counted request in the top lists that keep it.
   package mutating func keep(_ track: RequestTrack) {
+    let track = track.resolved()
     if track.duration != nil { slowest.insert(track) }
     if track.failed {
       recentFailures.insert(track)
@@ -83,9 +84,10 @@ package struct CorrelationStats: Sendable {
   package mutating func add(_ track: RequestTrack) {
     var route = track.entryRoute
     let index = route?.withUTF8 { routeIndex(UnsafeRawBufferPointer($0)) } ?? routeIndex(nil)
+    let bounds = track.bounds
     let kept = track.id.withUnsafeBytes { id in
       count(
-        start: track.start, duration: track.duration, newest: track.newest, id: id, events: track.events,
+        start: bounds.start, duration: bounds.duration, newest: track.newest, id: id, events: track.events,
         services: track.services.count, failed: track.failed, status: track.status, route: index)
     }
     if kept { keep(track) }

@@ -98,7 +98,8 @@ struct Correlator {
   /// Counts one event of request `id`.
   @inline(__always)
   mutating func add(
-    id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?, event: Event, isError: Bool, service: Int, route: Int?
+    id: UnsafeRawBufferPointer, user: UnsafeRawBufferPointer?, event: Event, wholeSecond: Bool, isError: Bool,
+    service: Int, route: Int?
   ) {
     // An id that stands for none (`-`, `0`, `null`: see
     // `EventExtractor.isPlaceholderId`) is no id: the event is counted as
@@ -140,7 +141,7 @@ struct Correlator {
     if let user, table.pointer(record).pointee.userLength < 0, Self.isUser(user) {
       table.setUser(record, user)
     }
-    update(record, event, isError: isError, service: service, route: route)
+    update(record, event, wholeSecond: wholeSecond, isError: isError, service: service, route: route)
   }
 
   /// A user id kept with a request: not too long, not a placeholder (`-`).
@@ -152,7 +153,9 @@ struct Correlator {
   // Mutating although it changes only the record: a non-mutating call from
   // `add` copied the whole correlator (368 bytes) onto the stack per event.
   @inline(__always)
-  private mutating func update(_ record: Int32, _ event: Event, isError: Bool, service: Int, route: Int?) {
+  private mutating func update(
+    _ record: Int32, _ event: Event, wholeSecond: Bool, isError: Bool, service: Int, route: Int?
+  ) {
     // In place: the record is one block, read and written once.
     let r = table.pointer(record)
     let duration = max(0, event.duration ?? 0)
@@ -168,8 +171,14 @@ struct Correlator {
       }
       r.pointee.lastSeen = timestamp
       if timestamp > r.pointee.newest { r.pointee.newest = timestamp }
-      if eventStart < r.pointee.start { r.pointee.start = eventStart }
-      if timestamp > r.pointee.end { r.pointee.end = timestamp }
+      if _fastPath(!wholeSecond) {
+        if eventStart < r.pointee.start { r.pointee.start = eventStart }
+        if timestamp > r.pointee.end { r.pointee.end = timestamp }
+      } else {
+        // Apart: `RequestBounds` places these within their second.
+        if eventStart < r.pointee.wholeSecondStart { r.pointee.wholeSecondStart = eventStart }
+        if timestamp > r.pointee.wholeSecondEnd { r.pointee.wholeSecondEnd = timestamp }
+      }
       let base = r.pointee.base
       startOffset = Self.offset(eventStart, from: base, roundingUp: false)
       endOffset = Self.offset(timestamp, from: base, roundingUp: true)
@@ -203,6 +212,16 @@ struct Correlator {
     }
     if spans[index].events < .max { spans[index].events += 1 }
     if isError { r.pointee.spanFailed |= 1 << UInt8(index) }
+    // A span is whole-second while all its timed events are (most
+    // requests have none: one test).
+    if wholeSecond || r.pointee.spanWholeSecond != 0, startOffset <= endOffset {
+      let bit: UInt8 = 1 << UInt8(index)
+      if !wholeSecond {
+        r.pointee.spanWholeSecond &= ~bit
+      } else if spans[index].start > spans[index].end {
+        r.pointee.spanWholeSecond |= bit
+      }
+    }
     if startOffset < spans[index].start { spans[index].start = startOffset }
     if endOffset > spans[index].end { spans[index].end = endOffset }
   }

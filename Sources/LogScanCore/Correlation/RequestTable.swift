@@ -34,6 +34,8 @@ struct RequestTable {
     var spanCount: UInt8 = 0
     /// Bit k: span k had an error.
     var spanFailed: UInt8 = 0
+    /// Bit k: every timed event of span k had a whole-second timestamp.
+    var spanWholeSecond: UInt8 = 0
     // Then what only events and full tracks need.
     /// Nanoseconds; span offsets are microseconds from here.
     var base: Int64 = 0
@@ -43,6 +45,10 @@ struct RequestTable {
     var userStart: Int32 = 0
     /// -1: no user id.
     var userLength: Int16 = -1
+    /// `start` and `end` of the events with whole-second timestamps
+    /// (`start` and `end` are the others'; see `RequestBounds`).
+    var wholeSecondStart = Int64.max
+    var wholeSecondEnd = Int64.min
     var spans = InlineArray<6, Span>(repeating: Span())
   }
 
@@ -338,8 +344,10 @@ extension RequestTable.Record {
   /// What the client saw: the entry event's status, else the highest.
   var status: Int? { entryStatus >= 0 ? Int(entryStatus) : maxStatus >= 0 ? Int(maxStatus) : nil }
 
-  /// The end-to-end latency in nanoseconds; nil without timestamps.
-  var duration: Int64? { start <= end ? end - start : nil }
+  /// Where the request starts and ends, every event placed.
+  var bounds: RequestBounds {
+    RequestBounds(start: start, end: end, wholeSecondStart: wholeSecondStart, wholeSecondEnd: wholeSecondEnd)
+  }
 }
 
 extension CorrelationStats {
@@ -348,8 +356,9 @@ extension CorrelationStats {
   /// over in full with `keep`.
   @inline(__always)
   mutating func count(_ r: RequestTable.Record, id: UnsafeRawBufferPointer, route: Int) -> Bool {
-    count(
-      start: r.start, duration: r.duration, newest: r.newest, id: id, events: Int(r.events),
+    let bounds = r.bounds
+    return count(
+      start: bounds.start, duration: bounds.duration, newest: r.newest, id: id, events: Int(r.events),
       services: Int(r.spanCount), failed: r.failed, status: r.status, route: route)
   }
 }
@@ -368,6 +377,8 @@ extension RequestTrack {
     newest = r.newest
     start = r.start
     end = r.end
+    wholeSecondStart = r.wholeSecondStart
+    wholeSecondEnd = r.wholeSecondEnd
     entryStart = r.entryStart
     entryRoute = r.entryRoute >= 0 ? route(Int(r.entryRoute)) : nil
     entryStatus = r.entryStatus >= 0 ? Int(r.entryStatus) : nil
@@ -377,14 +388,18 @@ extension RequestTrack {
     for k in 0..<Int(r.spanCount) {
       let span = r.spans[k]
       let timed = span.start <= span.end
+      // Within the bounds of the events of its kind (whole-second or
+      // finer); `resolved` places the whole-second ones.
+      let wholeSecond = r.spanWholeSecond & (1 << UInt8(k)) != 0
+      let (low, high) = wholeSecond ? (r.wholeSecondStart, r.wholeSecondEnd) : (r.start, r.end)
       services.append(
         ServiceSpan(
           service: span.service == RequestTable.otherService ? Self.otherServices : service(Int(span.service)),
           // Offsets are whole microseconds, rounded outwards: within the
           // request's exact bounds again.
-          start: timed ? min(max(r.base + Int64(span.start) * 1000, r.start), r.end) : .max,
-          end: timed ? max(min(r.base + Int64(span.end) * 1000, r.end), r.start) : .min,
-          events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0))
+          start: timed ? min(max(r.base + Int64(span.start) * 1000, low), high) : .max,
+          end: timed ? max(min(r.base + Int64(span.end) * 1000, high), low) : .min,
+          events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0, wholeSecond: wholeSecond))
     }
   }
 }

@@ -12,6 +12,9 @@ package struct RequestTrack: Sendable {
     package var end: Int64
     package var events: Int
     package var failed: Bool
+    /// Every timed event of it has a whole-second timestamp (see
+    /// `RequestBounds`): placed by `RequestTrack.resolved`.
+    package var wholeSecond = false
 
     package var isTimed: Bool { start <= end }
   }
@@ -28,9 +31,13 @@ package struct RequestTrack: Sendable {
   package var firstSeen = Int64.max
   package var lastSeen = Int64.min
   package var newest = Int64.min
-  /// Start of the earliest event and end of the latest (nanoseconds).
+  /// Start of the earliest event and end of the latest (nanoseconds), of
+  /// the events with a timestamp finer than the second; those of
+  /// whole-second timestamps are apart until `resolved` (see `RequestBounds`).
   package var start = Int64.max
   package var end = Int64.min
+  package var wholeSecondStart = Int64.max
+  package var wholeSecondEnd = Int64.min
   /// The entry event: the earliest-starting event with a route (the first
   /// in input order among equals and untimed ones).
   package var entryStart = Int64.max
@@ -45,9 +52,30 @@ package struct RequestTrack: Sendable {
 
   package init(id: [UInt8]) { self.id = id }
 
-  package var isTimed: Bool { start <= end }
+  package var isTimed: Bool { start <= end || wholeSecondStart <= wholeSecondEnd }
+  /// The request's start and end, every event placed (see `RequestBounds`).
+  package var bounds: RequestBounds {
+    RequestBounds(start: start, end: end, wholeSecondStart: wholeSecondStart, wholeSecondEnd: wholeSecondEnd)
+  }
   /// End-to-end latency in nanoseconds; nil without timestamps.
-  package var duration: Int64? { isTimed ? end - start : nil }
+  package var duration: Int64? { bounds.duration }
+
+  /// The request as reports show it: `start` and `end` take in the events
+  /// of whole-second timestamps, and their services' spans are moved
+  /// where `RequestBounds` placed them.
+  package func resolved() -> RequestTrack {
+    let bounds = self.bounds
+    guard wholeSecondStart <= wholeSecondEnd else { return self }
+    var track = self
+    (track.start, track.end) = bounds.isTimed ? (bounds.start, bounds.end) : (.max, .min)
+    (track.wholeSecondStart, track.wholeSecondEnd) = (.max, .min)
+    for k in track.services.indices where track.services[k].wholeSecond && track.services[k].isTimed {
+      track.services[k].start = min(max(track.services[k].start &+ bounds.shift, bounds.start), bounds.end)
+      track.services[k].end = max(min(track.services[k].end &+ bounds.shift, bounds.end), bounds.start)
+      track.services[k].wholeSecond = false
+    }
+    return track
+  }
   /// What the client saw: the entry event's status, else the highest.
   package var status: Int? { entryStatus ?? maxStatus }
   package var idText: String { makeString(id) }
@@ -59,6 +87,8 @@ package struct RequestTrack: Sendable {
     newest = max(newest, later.newest)
     start = min(start, later.start)
     end = max(end, later.end)
+    wholeSecondStart = min(wholeSecondStart, later.wholeSecondStart)
+    wholeSecondEnd = max(wholeSecondEnd, later.wholeSecondEnd)
     if user == nil { user = later.user }
     if later.entryRoute != nil && (entryRoute == nil || later.entryStart < entryStart) {
       entryStart = later.entryStart
@@ -82,9 +112,50 @@ package struct RequestTrack: Sendable {
       index = services.count - 1
       services[index!].service = Self.otherServices
     }
+    if span.isTimed {
+      let wasTimed = services[index!].isTimed
+      services[index!].wholeSecond = (services[index!].wholeSecond || !wasTimed) && span.wholeSecond
+    }
     services[index!].start = min(services[index!].start, span.start)
     services[index!].end = max(services[index!].end, span.end)
     services[index!].events += span.events
     services[index!].failed = services[index!].failed || span.failed
   }
+}
+
+/// A request's start and end when some of its events have whole-second
+/// timestamps (nginx's `$time_iso8601` beside an application's
+/// milliseconds): such an event ended somewhere in the second after its
+/// timestamp, not at its start. Taken as written, an nginx event at
+/// 12:00:16 and the application's at 12:00:16.907 of the same 3 ms request
+/// would make it last 907 ms. Those events are therefore moved, all by the
+/// same amount and by less than a second, as close to the end of the finer
+/// events as their second allows (`shift`); the request spans both.
+/// Without finer events, or without whole-second ones, nothing moves.
+package struct RequestBounds: Sendable, Equatable {
+  package var start: Int64
+  package var end: Int64
+  /// What the whole-second events were moved by (nanoseconds, < 1 s).
+  package var shift: Int64
+
+  package init(start: Int64, end: Int64, shift: Int64) {
+    (self.start, self.end, self.shift) = (start, end, shift)
+  }
+
+  package init(start: Int64, end: Int64, wholeSecondStart: Int64, wholeSecondEnd: Int64) {
+    guard wholeSecondStart <= wholeSecondEnd else {
+      (self.start, self.end, shift) = (start, end, 0)
+      return
+    }
+    guard start <= end else {
+      (self.start, self.end, shift) = (wholeSecondStart, wholeSecondEnd, 0)
+      return
+    }
+    shift = min(max(end &- wholeSecondEnd, 0), 999_999_999)
+    self.start = min(start, wholeSecondStart &+ shift)
+    self.end = max(end, wholeSecondEnd &+ shift)
+  }
+
+  package var isTimed: Bool { start <= end }
+  package var duration: Int64? { isTimed ? end &- start : nil }
 }

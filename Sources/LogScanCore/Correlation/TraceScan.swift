@@ -3,6 +3,8 @@ package struct TraceEvent: Sendable {
   package var requestId: [UInt8]
   package var user: [UInt8]?
   package var timestamp: Int64?
+  /// The timestamp has whole seconds only (see `RequestBounds`).
+  package var wholeSecond = false
   package var level: Level
   package var service: String?
   package var action: String?
@@ -32,8 +34,12 @@ package struct TraceEvent: Sendable {
     if let timestamp {
       let start = timestamp - max(0, duration ?? 0)
       (track.firstSeen, track.lastSeen, track.newest) = (timestamp, timestamp, timestamp)
-      (track.start, track.end) = (start, timestamp)
-      span = .init(service: name, start: start, end: timestamp, events: 1, failed: isError)
+      if wholeSecond {
+        (track.wholeSecondStart, track.wholeSecondEnd) = (start, timestamp)
+      } else {
+        (track.start, track.end) = (start, timestamp)
+      }
+      span = .init(service: name, start: start, end: timestamp, events: 1, failed: isError, wholeSecond: wholeSecond)
       if route != nil { track.entryStart = start }
     } else {
       span = .init(service: name, start: .max, end: .min, events: 1, failed: isError)
@@ -102,7 +108,7 @@ struct TraceSink: ScanSink, ~Copyable {
         user: extractor.text(.userId, in: bytes).flatMap {
           $0.withUnsafeBytes { EventExtractor.isPlaceholderId($0) } ? nil : $0
         },
-        timestamp: event.timestamp, level: event.level, service: text(.service),
+        timestamp: event.timestamp, wholeSecond: extractor.wholeSecond, level: event.level, service: text(.service),
         action: text(.action), duration: event.duration, status: event.status, method: method.map(makeString),
         path: path.map(makeString), route: route, message: text(.message), isError: event.isError, input: input,
         unit: unit, line: number))

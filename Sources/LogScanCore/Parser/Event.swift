@@ -18,6 +18,11 @@ package struct Event {
 package struct EventExtractor: ~Copyable {
   package var scanner: JSONScanner
   private var dateCache = Timestamp.DateCache()
+  /// The last event's timestamp has whole seconds only (RFC 3339 without a
+  /// fraction, as nginx's `$time_iso8601`; an integer of epoch seconds):
+  /// it happened somewhere in the second that follows. Kept here rather
+  /// than in `Event`: a larger event cost every line more than the test.
+  package private(set) var wholeSecond = false
   private var levelCache = LevelCache()
 
   package init(fieldMap: FieldMap = .standard, maxDepth: Int = 64) {
@@ -59,10 +64,14 @@ package struct EventExtractor: ~Copyable {
     let p = line.baseAddress!.assumingMemoryBound(to: UInt8.self)
     var event = Event()
     if scanner.has(.timestamp) {
-      guard let value = timestamp(scanner.capture(.timestamp), p) else {
+      var whole = false
+      guard let value = timestamp(scanner.capture(.timestamp), p, wholeSecond: &whole) else {
         return .malformed(.badTimestamp)
       }
       event.timestamp = value
+      wholeSecond = whole
+    } else {
+      wholeSecond = false
     }
     if scanner.has(.level) {
       event.level = level(scanner.capture(.level), p)
@@ -217,29 +226,50 @@ package struct EventExtractor: ~Copyable {
     )
   }
 
-  private mutating func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Int64? {
+  /// The timestamp of `capture`; `wholeSecond` tells whether it has whole
+  /// seconds only (see `wholeSecond`).
+  private mutating func timestamp(_ capture: Capture, _ p: UnsafePointer<UInt8>, wholeSecond: inout Bool) -> Int64? {
     let start = p + Int(capture.start)
     let length = Int(capture.end - capture.start)
     switch capture.kind {
     case .string:
-      if let value = Timestamp.parseRFC3339(start, length, cache: &dateCache) { return value }
-      if let value = Timestamp.parseCommonLog(start, length) { return value }
-      if let value = Timestamp.parseSlashed(start, length) { return value }
-      if let value = Timestamp.parseHTTPDate(start, length) { return value }
-      if let integer = parseDecimalInteger(start, length) {
-        return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
+      // RFC 3339 and the slashed form: a fraction starts right after the seconds.
+      @inline(__always) func hasFraction() -> Bool {
+        length > 19 && (start[19] == UInt8(ascii: ".") || start[19] == UInt8(ascii: ","))
       }
-      guard let number = parseJSONNumber(start, length) else { return nil }
-      return Timestamp.fromEpoch(number, unit: capture.unit)
+      if let value = Timestamp.parseRFC3339(start, length, cache: &dateCache) {
+        wholeSecond = !hasFraction()
+        return value
+      }
+      if let value = Timestamp.parseCommonLog(start, length) {
+        wholeSecond = true
+        return value
+      }
+      if let value = Timestamp.parseSlashed(start, length) {
+        wholeSecond = !hasFraction()
+        return value
+      }
+      if let value = Timestamp.parseHTTPDate(start, length) {
+        wholeSecond = true
+        return value
+      }
+      return epoch(start, length, unit: capture.unit, wholeSecond: &wholeSecond)
     case .number:
-      if let integer = parseDecimalInteger(start, length) {
-        return Timestamp.fromEpoch(integer: integer, unit: capture.unit)
-      }
-      guard let number = parseJSONNumber(start, length) else { return nil }
-      return Timestamp.fromEpoch(number, unit: capture.unit)
+      return epoch(start, length, unit: capture.unit, wholeSecond: &wholeSecond)
     default:
       return nil
     }
+  }
+
+  /// An epoch number; an integer read as seconds has whole seconds only.
+  @inline(__always)
+  private func epoch(_ start: UnsafePointer<UInt8>, _ length: Int, unit: ValueUnit, wholeSecond: inout Bool) -> Int64? {
+    if let integer = parseDecimalInteger(start, length) {
+      wholeSecond = unit == .seconds || (unit == .automatic && integer.magnitude < Timestamp.epochSecondsBelow)
+      return Timestamp.fromEpoch(integer: integer, unit: unit)
+    }
+    guard let number = parseJSONNumber(start, length) else { return nil }
+    return Timestamp.fromEpoch(number, unit: unit)
   }
 
   private mutating func level(_ capture: Capture, _ p: UnsafePointer<UInt8>) -> Level {

@@ -282,6 +282,9 @@ package enum Timestamp {
     return Int64(whole) * Int64(scale) + Int64(fraction)
   }
 
+  /// Epoch numbers of no given unit below this are seconds.
+  package static let epochSecondsBelow: UInt64 = 100_000_000_000
+
   /// Reads an integer epoch exactly (no Double rounding for nanoseconds).
   package static func fromEpoch(integer value: Int64, unit: ValueUnit) -> Int64? {
     let magnitude = value.magnitude
@@ -289,7 +292,7 @@ package enum Timestamp {
     switch unit {
     case .automatic:
       multiplier =
-        magnitude < 100_000_000_000
+        magnitude < epochSecondsBelow
         ? 1_000_000_000
         : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
     case .nanoseconds: multiplier = 1

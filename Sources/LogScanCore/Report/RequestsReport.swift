@@ -26,6 +26,8 @@ package struct RequestsReport: Sendable {
     package var services: [Span]
 
     package init(_ track: RequestTrack, filter: any TextFilter) {
+      // Its whole-second events placed (see `RequestBounds`).
+      let track = track.resolved()
       id = filter.filter(track.idText)
       user = track.user.map { RequestsReport.user(makeString($0), filter: filter) }
       start = track.isTimed ? Timestamp.format(track.start) : nil

@@ -42,7 +42,13 @@ package struct TraceReport: Sendable {
       for event in events.dropFirst() { track.absorb(event.track) }
       let summary = RequestsReport.Request(track, filter: filter)
       let entryService = summary.services.first?.service
-      let origin = events.first?.timestamp
+      // Offsets from the first event, whole-second ones where the request's
+      // bounds placed them (see `RequestBounds`).
+      let shift = track.bounds.shift
+      func placed(_ event: TraceEvent) -> Int64? {
+        event.timestamp.map { event.wholeSecond ? $0 &+ shift : $0 }
+      }
+      let origin = events.compactMap(placed).min()
       requests.append(
         Request(
           summary: summary,
@@ -50,7 +56,7 @@ package struct TraceReport: Sendable {
             let service = filter.filter(event.service ?? makeString(SummarySink.noService))
             return Event(
               timestamp: event.timestamp.map { Timestamp.format($0) },
-              offsetMs: event.timestamp.flatMap { time in origin.map { Double(time - $0) / 1e6 } },
+              offsetMs: placed(event).flatMap { time in origin.map { Double(time - $0) / 1e6 } },
               service: service, level: event.level.name, action: event.action.map(filter.filter),
               durationMs: event.duration.map { Double($0) / 1e6 }, status: event.status,
               method: event.method.map(filter.filter), path: event.path.map(filter.filter),
