@@ -41,6 +41,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       isErrorLevel: ["error", "fatal", "panic", "dpanic"].contains(o["level"] as? String ?? ""),
       service: o["logger"] as? String)
   },
+  // Caddy with `format json { duration_format nano }`: integer nanoseconds.
+  "caddy-nano": { o in
+    ReferenceEvent(
+      durationMs: number(o["duration"]).map { $0 / 1e6 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: ["error", "fatal", "panic", "dpanic"].contains(o["level"] as? String ?? ""),
+      service: o["logger"] as? String)
+  },
   "zap": { o in
     ReferenceEvent(
       durationMs: number(o["duration"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -256,13 +263,14 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
 
 @Suite struct FormatTests {
   static let samples = [
-    "pino", "bunyan", "caddy", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs", "otel", "gcp",
+    "pino", "bunyan", "caddy", "caddy-nano", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs",
+    "otel", "gcp",
     "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
     "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana",
     "apigateway", "cloudflare",
   ]
   /// Samples detected as another format than their name.
-  static let detectedAs = ["winston": "canonical", "klog": "zap", "logback": "logstash"]
+  static let detectedAs = ["caddy-nano": "caddy", "winston": "canonical", "klog": "zap", "logback": "logstash"]
 
   @Test(arguments: samples)
   func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {

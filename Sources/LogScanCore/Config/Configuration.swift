@@ -381,7 +381,7 @@ package struct Configuration: Sendable, Equatable {
     case .nanoseconds: return "ns"
     case .microseconds: return "us"
     case .milliseconds: return "ms"
-    case .seconds: return "s"
+    case .seconds, .secondsOrIntegerNanoseconds: return "s"
     }
   }
 }

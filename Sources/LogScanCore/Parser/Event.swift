@@ -297,7 +297,9 @@ package struct EventExtractor: ~Copyable {
     let nanos: Double?
     switch capture.kind {
     case .number:
-      nanos = parseJSONNumber(start, length).map { $0 * capture.unit.nanosecondsPerUnit }
+      var scale = capture.unit.nanosecondsPerUnit
+      if capture.unit == .secondsOrIntegerNanoseconds && parseDecimalInteger(start, length) != nil { scale = 1 }
+      nanos = parseJSONNumber(start, length).map { $0 * scale }
     case .string:
       nanos = parseDurationText(start, length, unit: capture.unit)
     default:

@@ -54,6 +54,12 @@ package enum ValueUnit: UInt8, Sendable {
   case microseconds
   case milliseconds
   case seconds
+  /// A measured duration as Caddy's zap encoder writes it: seconds with a
+  /// fraction by default, an integer of nanoseconds with `duration_format
+  /// nano`. A request that took a whole number of seconds to the
+  /// nanosecond is never seen (0 is 0 either way); a zap `duration` in
+  /// general may be (`"timeout":30`), so only Caddy's is read this way.
+  case secondsOrIntegerNanoseconds
 
   /// Nanoseconds in one unit (automatic durations are milliseconds).
   package var nanosecondsPerUnit: Double {
@@ -61,7 +67,7 @@ package enum ValueUnit: UInt8, Sendable {
     case .nanoseconds: return 1
     case .microseconds: return 1e3
     case .automatic, .milliseconds: return 1e6
-    case .seconds: return 1e9
+    case .seconds, .secondsOrIntegerNanoseconds: return 1e9
     }
   }
 }

@@ -123,11 +123,13 @@ extension LogFormat {
         [["severity"], ["httpRequest"]], [["logging.googleapis.com/trace"]], [["serviceContext"]], [["severity"]],
       ]),
     LogFormat(
-      name: "caddy", summary: "Caddy access logs (zap: ts, logger, request object, duration in seconds)",
+      name: "caddy",
+      summary:
+        "Caddy access logs (zap: ts, logger, request object, duration in seconds, or integer ns with duration_format nano)",
       source: "Caddy 2 log format; sample from Debian's caddy serving 127.0.0.1",
       keys: [
         Key(["ts"], .timestamp), Key(["request", "method"], .method), Key(["request", "uri"], .path),
-        Key(["duration"], .duration, .seconds), Key(["logger"], .service),
+        Key(["duration"], .duration, .secondsOrIntegerNanoseconds), Key(["logger"], .service),
         // Header values are arrays: the first is the id.
         Key(["request", "headers", "X-Request-Id"], .requestId),
         Key(["request", "headers", "X-Request-ID"], .requestId),
@@ -137,7 +139,8 @@ extension LogFormat {
     LogFormat(
       name: "zap", summary: "Go zap (production JSON encoder: ts in seconds, caller; Kubernetes components' JSON)",
       source: "go.uber.org/zap NewProductionEncoderConfig; k8s.io/component-base/logs/json (klog's JSON: v, err)",
-      // zap encodes every time.Duration field as float seconds by default.
+      // zap encodes every time.Duration field as float seconds by default
+      // (a whole number of seconds without a fraction: `"timeout":30`).
       // Kubernetes components log through zap too (--logging-format=json,
       // k8s.io/component-base/logs/json): no level key, `v` (verbosity) on
       // info lines, `err` on error lines, ts in milliseconds.

@@ -298,7 +298,7 @@ package enum Timestamp {
     case .nanoseconds: multiplier = 1
     case .microseconds: multiplier = 1_000
     case .milliseconds: multiplier = 1_000_000
-    case .seconds: multiplier = 1_000_000_000
+    case .seconds, .secondsOrIntegerNanoseconds: multiplier = 1_000_000_000
     }
     let (result, overflow) = value.multipliedReportingOverflow(by: multiplier)
     return overflow ? nil : result
