@@ -254,6 +254,13 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
       durationMs: number(o["duration_ms"]), status: number(o["status"]).map { Int($0) },
       isErrorLevel: o["level"] as? String == "ERROR", service: nil)
   },
+  // The "json_analytics" log_format (every value a string; $msec beside
+  // the dates).
+  "nginx-analytics": { o in
+    ReferenceEvent(
+      durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
+      isErrorLevel: false, service: nil)
+  },
   "nginx": { o in
     ReferenceEvent(
       durationMs: number(o["request_time"]).map { $0 * 1000 }, status: number(o["status"]).map { Int($0) },
@@ -265,12 +272,34 @@ let referenceReaders: [String: @Sendable ([String: Any]) -> ReferenceEvent] = [
   static let samples = [
     "pino", "bunyan", "caddy", "caddy-nano", "zap", "logrus", "structlog", "python-json-logger", "loguru", "ecs",
     "otel", "gcp",
-    "nginx", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing", "gelf", "dotnet",
+    "nginx", "nginx-analytics", "traefik", "envoy", "serilog", "lograge", "log4j2", "zerolog", "winston", "tracing",
+    "gelf", "dotnet",
     "semantic_logger", "klog", "logback", "echo", "monolog", "journald", "mongodb", "k8s-audit", "grafana",
     "apigateway", "cloudflare",
   ]
   /// Samples detected as another format than their name.
-  static let detectedAs = ["caddy-nano": "caddy", "winston": "canonical", "klog": "zap", "logback": "logstash"]
+  static let detectedAs = [
+    "caddy-nano": "caddy", "nginx-analytics": "nginx", "winston": "canonical", "klog": "zap", "logback": "logstash",
+  ]
+
+  /// nginx's `$msec` (milliseconds) is the time when a line has it beside
+  /// `$time_iso8601` and `$time_local` (whole seconds).
+  @Test func nginxMillisecondsBeatItsWholeSecondDates() throws {
+    let path = fixture("formats/nginx-analytics.jsonl")
+    let report = SummaryReport(summarize([path]))
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let times = try data.split(separator: 0x0A).map { line -> Double in
+      let object = try JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+      return Double(object["msec"] as! String)!
+    }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let start = try #require(report.timeRange.start.flatMap { formatter.date(from: $0) })
+    let end = try #require(report.timeRange.end.flatMap { formatter.date(from: $0) })
+    #expect(abs(start.timeIntervalSince1970 - times.min()!) < 0.0005)
+    #expect(abs(end.timeIntervalSince1970 - times.max()!) < 0.0005)
+    #expect(times.contains { $0 != $0.rounded(.down) })
+  }
 
   @Test(arguments: samples)
   func everySampleIsDetectedAndReadAsItsDocumentationSays(format: String) throws {

@@ -120,6 +120,32 @@ func parse(_ text: String) -> Int64? {
     #expect(Timestamp.fromEpoch(integer: 1_770_460_200_123, unit: .automatic) == 1_770_460_200_123_000_000)
   }
 
+  /// Decimal epochs to the nanosecond, whatever a Double of them keeps
+  /// (`1795478536.507` as a Double is `.506999921`), in every unit.
+  @Test(arguments: [
+    ("1795478536.507", ValueUnit.automatic, Int64(1_795_478_536_507_000_000)),
+    ("1795476792.6486044", .automatic, 1_795_476_792_648_604_400),
+    ("1795476792.123456789123", .seconds, 1_795_476_792_123_456_789),
+    ("1795476792648.25", .automatic, 1_795_476_792_648_250_000),
+    ("1795476792648123.5", .automatic, 1_795_476_792_648_123_500),
+    ("12.5", .milliseconds, 12_500_000),
+    ("0.000001", .seconds, 1_000),
+  ])
+  func decimalEpochsAreExact(text: String, unit: ValueUnit, nanos: Int64) {
+    let read = Array(text.utf8).withUnsafeBufferPointer {
+      Timestamp.fromEpoch(decimal: $0.baseAddress!, $0.count, unit: unit)
+    }
+    #expect(read == nanos, "\(text)")
+  }
+
+  @Test(arguments: ["1795478536", "-1795478536.5", "1.5e9", "1795478536.", ".5", "17954785x6.5", "1795478536.5x"])
+  func otherEpochShapesAreLeftToTheGeneralReader(text: String) {
+    let read = Array(text.utf8).withUnsafeBufferPointer {
+      Timestamp.fromEpoch(decimal: $0.baseAddress!, $0.count, unit: .automatic)
+    }
+    #expect(read == nil, "\(text)")
+  }
+
   @Test func formatsBack() {
     #expect(Timestamp.format(1_770_460_200_123_456_789) == "2026-02-07T10:30:00.123Z")
     #expect(Timestamp.format(0, fractionDigits: 0) == "1970-01-01T00:00:00Z")

@@ -268,6 +268,7 @@ package struct EventExtractor: ~Copyable {
       wholeSecond = unit == .seconds || (unit == .automatic && integer.magnitude < Timestamp.epochSecondsBelow)
       return Timestamp.fromEpoch(integer: integer, unit: unit)
     }
+    if let exact = Timestamp.fromEpoch(decimal: start, length, unit: unit) { return exact }
     guard let number = parseJSONNumber(start, length) else { return nil }
     return Timestamp.fromEpoch(number, unit: unit)
   }

@@ -280,7 +280,8 @@ extension LogFormat {
       name: "nginx", summary: "nginx log_format ... escape=json (request_time in seconds, $request_id)",
       source: "nginx ngx_http_log_module variables; sample from Debian's nginx serving 127.0.0.1",
       keys: [
-        Key(["time_iso8601"], .timestamp), Key(["time_local"], .timestamp), Key(["msec"], .timestamp, .seconds),
+        // $msec has milliseconds; the two dates whole seconds.
+        Key(["msec"], .timestamp, .seconds), Key(["time_iso8601"], .timestamp), Key(["time_local"], .timestamp),
         Key(["request_method"], .method), Key(["request_uri"], .path), Key(["uri"], .path),
         Key(["request"], .requestLine), Key(["request_time"], .duration, .seconds),
         Key(["request_id"], .requestId), Key(["status"], .status),

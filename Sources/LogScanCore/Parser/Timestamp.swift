@@ -282,6 +282,57 @@ package enum Timestamp {
     return Int64(whole) * Int64(scale) + Int64(fraction)
   }
 
+  /// Reads an epoch written as digits, a point and digits (nginx's `$msec`
+  /// `1795478536.507`, zap's and Caddy's `ts` `1795476792.6486044`)
+  /// exactly, to the nanosecond: a Double of such a value keeps only about
+  /// seven digits after the point, and `.507` came out as `.506999921`.
+  /// Nil for any other shape (a sign, an exponent), which
+  /// `fromEpoch(_:unit:)` reads.
+  package static func fromEpoch(decimal p: UnsafePointer<UInt8>, _ count: Int, unit: ValueUnit) -> Int64? {
+    var i = 0
+    var whole: Int64 = 0
+    while i < count {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { break }
+      guard i < 18 else { return nil }
+      whole = whole &* 10 &+ Int64(digit)
+      i &+= 1
+    }
+    guard i > 0, i < count, p[i] == UInt8(ascii: ".") else { return nil }
+    i &+= 1
+    let fractionStart = i
+    var fraction: Int64 = 0
+    var scale: Int64 = 1
+    while i < count {
+      let digit = p[i] &- UInt8(ascii: "0")
+      guard digit < 10 else { return nil }
+      if scale < 1_000_000_000 {
+        fraction = fraction &* 10 &+ Int64(digit)
+        scale &*= 10
+      }
+      i &+= 1
+    }
+    guard i > fractionStart else { return nil }
+    let multiplier: Int64
+    switch unit {
+    case .automatic:
+      let magnitude = UInt64(whole)
+      multiplier =
+        magnitude < epochSecondsBelow
+        ? 1_000_000_000
+        : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
+    case .nanoseconds: multiplier = 1
+    case .microseconds: multiplier = 1_000
+    case .milliseconds: multiplier = 1_000_000
+    case .seconds, .secondsOrIntegerNanoseconds: multiplier = 1_000_000_000
+    }
+    let (nanos, overflow) = whole.multipliedReportingOverflow(by: multiplier)
+    guard !overflow else { return nil }
+    // Below 1e9 times at most 1e9: no overflow.
+    let (total, overflowAgain) = nanos.addingReportingOverflow(fraction &* multiplier / scale)
+    return overflowAgain ? nil : total
+  }
+
   /// Epoch numbers of no given unit below this are seconds.
   package static let epochSecondsBelow: UInt64 = 100_000_000_000
 
