@@ -165,12 +165,8 @@ struct Correlator {
     r.pointee.events &+= 1
     if let timestamp = event.timestamp {
       eventStart = timestamp &- duration
-      if r.pointee.firstSeen == .max {
-        r.pointee.firstSeen = timestamp
-        r.pointee.base = eventStart
-      }
+      if r.pointee.firstSeen == .max { r.pointee.firstSeen = timestamp }
       r.pointee.lastSeen = timestamp
-      if timestamp > r.pointee.newest { r.pointee.newest = timestamp }
       if _fastPath(!wholeSecond) {
         if eventStart < r.pointee.start { r.pointee.start = eventStart }
         if timestamp > r.pointee.end { r.pointee.end = timestamp }
@@ -179,7 +175,7 @@ struct Correlator {
         if eventStart < r.pointee.wholeSecondStart { r.pointee.wholeSecondStart = eventStart }
         if timestamp > r.pointee.wholeSecondEnd { r.pointee.wholeSecondEnd = timestamp }
       }
-      let base = r.pointee.base
+      let base = r.pointee.firstSeen
       startOffset = Self.offset(eventStart, from: base, roundingUp: false)
       endOffset = Self.offset(timestamp, from: base, roundingUp: true)
     }

@@ -11,7 +11,9 @@ struct RequestTable {
   struct Record {
     // The first cache line: what the index, the queue and completion read.
     var hash: UInt64 = 0
-    var newest = Int64.min
+    /// The latest whole-second timestamp (`end` is the latest other one;
+    /// see `RequestBounds`); the newest event time is the later of the two.
+    var wholeSecondEnd = Int64.min
     var start = Int64.max
     var end = Int64.min
     var generation: UInt32 = 0
@@ -37,18 +39,15 @@ struct RequestTable {
     /// Bit k: every timed event of span k had a whole-second timestamp.
     var spanWholeSecond: UInt8 = 0
     // Then what only events and full tracks need.
-    /// Nanoseconds; span offsets are microseconds from here.
-    var base: Int64 = 0
     var lastSeen = Int64.min
+    /// Nanoseconds; span offsets are microseconds from here.
     var firstSeen = Int64.max
     var entryStart = Int64.max
     var userStart: Int32 = 0
     /// -1: no user id.
     var userLength: Int16 = -1
-    /// `start` and `end` of the events with whole-second timestamps
-    /// (`start` and `end` are the others'; see `RequestBounds`).
+    /// The earliest start of an event with a whole-second timestamp.
     var wholeSecondStart = Int64.max
-    var wholeSecondEnd = Int64.min
     var spans = InlineArray<6, Span>(repeating: Span())
   }
 
@@ -344,6 +343,10 @@ extension RequestTable.Record {
   /// What the client saw: the entry event's status, else the highest.
   var status: Int? { entryStatus >= 0 ? Int(entryStatus) : maxStatus >= 0 ? Int(maxStatus) : nil }
 
+  /// The newest event time (what the idle rule and the queue compare).
+  @inline(__always)
+  var newest: Int64 { max(end, wholeSecondEnd) }
+
   /// Where the request starts and ends, every event placed.
   var bounds: RequestBounds {
     RequestBounds(start: start, end: end, wholeSecondStart: wholeSecondStart, wholeSecondEnd: wholeSecondEnd)
@@ -397,8 +400,8 @@ extension RequestTrack {
           service: span.service == RequestTable.otherService ? Self.otherServices : service(Int(span.service)),
           // Offsets are whole microseconds, rounded outwards: within the
           // request's exact bounds again.
-          start: timed ? min(max(r.base + Int64(span.start) * 1000, low), high) : .max,
-          end: timed ? max(min(r.base + Int64(span.end) * 1000, high), low) : .min,
+          start: timed ? min(max(r.firstSeen + Int64(span.start) * 1000, low), high) : .max,
+          end: timed ? max(min(r.firstSeen + Int64(span.end) * 1000, high), low) : .min,
           events: Int(span.events), failed: r.spanFailed & (1 << UInt8(k)) != 0, wholeSecond: wholeSecond))
     }
   }
