@@ -31,6 +31,8 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Alert rules and counters, when the scan has any, and what they count.
   private let rules: RulePlan?
   private let program: RuleProgram?
+  /// `program`, used without a reference count per event (`countRules`).
+  private let programReference: Unmanaged<RuleProgram>?
   private let step: Int64
   private let lateness: Int64
   private var ruleShard: RuleShard
@@ -83,6 +85,7 @@ package struct SummarySink: LineSink, ~Copyable {
     // Each sink compiles its own: a class shared by the workers would have
     // its reference count bounced between cores on every event.
     program = rules.map(RuleProgram.init)
+    programReference = program.map { Unmanaged.passUnretained($0) }
     step = rules?.step ?? RulePlan.defaultStep
     lateness = rules?.lateness ?? 0
     ruleShard = rules.map { RuleShard(plan: $0, limits: limits) } ?? RuleShard()
@@ -226,8 +229,12 @@ package struct SummarySink: LineSink, ~Copyable {
 
     var routeIndex: Int?
     defer {
-      if program != nil {
-        countRules(event, isError: isError, minute: minute, line, service: service, route: routeIndex)
+      if let programReference {
+        // Borrowed: `program` keeps it alive, and a strong local cost a
+        // retain and a release per event.
+        programReference._withUnsafeGuaranteedRef { program in
+          countRules(event, isError: isError, minute: minute, line, service: service, route: routeIndex, program)
+        }
       }
     }
     if timelines { addToTimeline(event, isError: isError, minute: minute, line, service: service) }
@@ -359,9 +366,9 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Counts the event for business counters and into the buckets of every
   /// rule accumulator whose filter it passes.
   private mutating func countRules(
-    _ event: Event, isError: Bool, minute: Int64?, _ line: UnsafeRawBufferPointer, service: Int, route: Int?
+    _ event: Event, isError: Bool, minute: Int64?, _ line: UnsafeRawBufferPointer, service: Int, route: Int?,
+    _ program: RuleProgram
   ) {
-    let program = self.program!
     let view = EventView(
       event: event, isError: isError, line: line, captures: extractor.scanner.allCaptures,
       found: extractor.scanner.found)
