@@ -264,6 +264,46 @@ import Testing
     }
   }
 
+  /// One file per service, over the same ten minutes: the summary follows
+  /// requests within each input (and across their ends), so it says that
+  /// these inputs cover the same period; a log cut into successive files
+  /// does not get the warning.
+  @Test func inputsOfTheSamePeriodAreSaid() throws {
+    let directory = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    func lines(_ service: String, offsetMs: Int) -> [UInt8] {
+      var text = ""
+      for k in 0..<200 {
+        let millis = k * 3000 + offsetMs
+        let time = String(format: "2026-03-01T10:%02d:%02d.%03dZ", millis / 60000, millis / 1000 % 60, millis % 1000)
+        text += #"{"timestamp":"\#(time)","service":"\#(service)","requestId":"r\#(k)","duration_ms":5}"# + "\n"
+      }
+      return Array(text.utf8)
+    }
+    let gateway = writeTemporaryFile(lines("gateway", offsetMs: 10), name: "gateway.jsonl", in: directory)
+    let api = writeTemporaryFile(lines("api", offsetMs: 5), name: "api.jsonl", in: directory)
+    for jobs in [1, 2] {
+      let report = SummaryReport(summarize([gateway, api]) { $0.jobs = jobs })
+      let requests = try #require(report.requests)
+      // Each request once per file: joined only where one file ends and the
+      // next begins, and the requests there are others.
+      #expect(requests.requests == 400)
+      #expect(
+        report.diagnostics.contains {
+          $0.contains("gateway.jsonl") && $0.contains("api.jsonl") && $0.contains("cover the same period")
+        }, "\(report.diagnostics)")
+    }
+    // The same lines as one log in two successive files: no warning.
+    let all = lines("gateway", offsetMs: 10)
+    let cut = all.count / 2
+    let newline = all[cut...].firstIndex(of: 0x0A)! + 1
+    let first = writeTemporaryFile(Array(all[..<newline]), name: "app.log.1", in: directory)
+    let second = writeTemporaryFile(Array(all[newline...]), name: "app.log", in: directory)
+    let rotated = SummaryReport(summarize([first, second]) { $0.jobs = 2 })
+    #expect(!rotated.diagnostics.contains { $0.contains("cover the same period") }, "\(rotated.diagnostics)")
+    #expect(rotated.requests?.requests == 200)
+  }
+
   /// `RequestBounds` on hand-worked cases (seconds as nanoseconds).
   @Test func wholeSecondEventsMoveBySomethingUnderASecond() {
     let s: Int64 = 1_000_000_000

@@ -133,8 +133,9 @@ package struct SummarySink: LineSink, ~Copyable {
   /// Hands the unit's requests that may continue in another unit to the joiner.
   mutating func flushRequests() {
     guard correlates, currentUnit >= 0 else { return }
-    joiner!.deliver(
-      unit: currentUnit, correlator.endUnit(services: shard.services.names, routes: shard.routes.names))
+    var batch = correlator.endUnit(services: shard.services.names, routes: shard.routes.names)
+    batch.input = input
+    joiner!.deliver(unit: currentUnit, batch)
     currentUnit = -1
   }
 

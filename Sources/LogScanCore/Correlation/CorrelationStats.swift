@@ -10,6 +10,10 @@ package struct CorrelationStats: Sendable {
   /// Events counted into requests, and events that had no request id.
   package var events = 0
   package var uncorrelated = 0
+  /// Inputs that cover the same period as another (one file per service):
+  /// a request with events in several of them is counted in each, as the
+  /// summary joins requests across inputs only at their edges.
+  package var samePeriodInputs: [Int] = []
   /// End-to-end latency (as durations), statuses and failures of the
   /// requests by entry route ("(no route)" when no event had a path).
   package var entryRoutes: ScopeTable
@@ -99,6 +103,7 @@ package struct CorrelationStats: Sendable {
     evicted += other.evicted
     events += other.events
     uncorrelated += other.uncorrelated
+    samePeriodInputs = Array(Set(samePeriodInputs + other.samePeriodInputs)).sorted()
     entryRoutes.merge(other.entryRoutes)
     for k in eventsPerRequest.indices { eventsPerRequest[k] += other.eventsPerRequest[k] }
     maxEvents = max(maxEvents, other.maxEvents)

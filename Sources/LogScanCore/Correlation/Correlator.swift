@@ -45,6 +45,8 @@ struct Correlator {
   /// The unit is the plan's last: nothing after it can continue its requests.
   private var isLastUnit = false
   private var watermark = Int64.min
+  /// The oldest event time of the unit's requests (the newest is `watermark`).
+  private var oldest = Int64.max
   private var nextSweep = Int64.min
 
   /// Ids longer than this are not correlated (counted as without an id).
@@ -67,6 +69,7 @@ struct Correlator {
     isLastUnit = unit == units - 1
     fringeEnd = .min
     watermark = .min
+    oldest = .max
     nextSweep = .min
   }
 
@@ -87,6 +90,7 @@ struct Correlator {
     }
     flush(services: services, routes: routes)
     table.reset()
+    (batch.oldest, batch.newest) = (oldest, watermark)
     batch.services = (0..<services.count).map { serviceNames.name($0, in: services) }
     batch.routes = (0..<routes.count).map { routeNames.name($0, in: routes) }
     defer { batch = SeamBatch(sizedLike: batch) }
@@ -109,13 +113,16 @@ struct Correlator {
       return
     }
     stats.events &+= 1
-    if let timestamp = event.timestamp, timestamp > watermark {
-      if watermark == .min { fringeEnd = timestamp &+ settings.idle }
-      watermark = timestamp
-      if timestamp >= nextSweep {
-        sweep()
-        nextSweep = timestamp &+ Self.sweepEvery
+    if let timestamp = event.timestamp {
+      if timestamp > watermark {
+        if watermark == .min { fringeEnd = timestamp &+ settings.idle }
+        watermark = timestamp
+        if timestamp >= nextSweep {
+          sweep()
+          nextSweep = timestamp &+ Self.sweepEvery
+        }
       }
+      if timestamp < oldest { oldest = timestamp }
     }
     let hash = Interner.hash(id)
     var found = table.find(id, hash: hash)

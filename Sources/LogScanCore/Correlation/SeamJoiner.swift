@@ -15,6 +15,12 @@ struct SeamBatch: Sendable {
   /// The names of the worker's service and route ids.
   var services: [String] = []
   var routes: [String] = []
+  /// The unit's input, and the oldest and newest times of its requests'
+  /// events: what tells inputs of the same period apart from a log's
+  /// successive files (see `CorrelationStats.samePeriodInputs`).
+  var input = -1
+  var oldest = Int64.max
+  var newest = Int64.min
 
   /// An empty batch with room for as many requests and bytes as `sized`
   /// held: a unit hands on about as many as the one before, and growing
@@ -75,6 +81,8 @@ package final class SeamJoiner: @unchecked Sendable {
   /// The tails of the last unit joined.
   private var carry = Carry(SeamBatch())
   private var stats: CorrelationStats
+  /// Per input, the oldest and newest event times of its requests.
+  private var inputTimes: [Int: (oldest: Int64, newest: Int64)] = [:]
 
   /// `skipped`: units never read (their input failed to open).
   package init(settings: CorrelationSettings, limits: SummaryLimits, units: Int, skipped: Set<Int> = []) {
@@ -86,6 +94,10 @@ package final class SeamJoiner: @unchecked Sendable {
 
   func deliver(unit: Int, _ batch: SeamBatch) {
     lock.withLock {
+      if batch.input >= 0 && batch.oldest <= batch.newest {
+        let times = inputTimes[batch.input] ?? (.max, .min)
+        inputTimes[batch.input] = (min(times.oldest, batch.oldest), max(times.newest, batch.newest))
+      }
       pending[unit] = batch
       while next < unitCount {
         if skipped.contains(next) {
@@ -168,8 +180,28 @@ package final class SeamJoiner: @unchecked Sendable {
         next += 1
       }
       countRestOfCarry()
+      stats.samePeriodInputs = samePeriodInputs()
       return stats
     }
+  }
+
+  /// The inputs whose requests' times overlap another input's by more
+  /// than `idle`: files of the same period (one per service), not a log's
+  /// successive files. Their requests are joined only at their edges.
+  private func samePeriodInputs() -> [Int] {
+    let ranges = inputTimes.sorted {
+      $0.value.oldest != $1.value.oldest ? $0.value.oldest < $1.value.oldest : $0.key < $1.key
+    }
+    var found = Set<Int>()
+    var latest: (input: Int, newest: Int64)? = nil
+    for (input, times) in ranges {
+      if let latest, times.oldest < latest.newest &- idle {
+        found.insert(latest.input)
+        found.insert(input)
+      }
+      if latest == nil || times.newest > latest!.newest { latest = (input, times.newest) }
+    }
+    return found.sorted()
   }
 
   /// The batch's route ids to the stats' entry routes, looked up once each.

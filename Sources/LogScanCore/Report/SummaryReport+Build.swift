@@ -72,6 +72,14 @@ extension SummaryReport {
           "more than \(Format.count(settings.maxOpen)) requests open at once: \(Format.count(stats.evicted)) "
             + "evicted before they completed (raise correlation.max_open)")
       }
+      if stats.samePeriodInputs.count > 1 {
+        let names = stats.samePeriodInputs.compactMap { $0 < result.inputs.count ? result.inputs[$0].name : nil }
+        diagnostics.append(
+          filter.filter(names.joined(separator: ", "))
+            + " cover the same period: requests are followed within each input (and across their ends only), "
+            + "so a request with events in several of them is counted in each; 'logscan trace ID' follows one "
+            + "across all inputs (docs/correlation.md)")
+      }
     }
     for info in result.inputs {
       if let error = info.error { diagnostics.append(filter.filter(error.message)) }
