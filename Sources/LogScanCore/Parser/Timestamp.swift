@@ -313,19 +313,7 @@ package enum Timestamp {
       i &+= 1
     }
     guard i > fractionStart else { return nil }
-    let multiplier: Int64
-    switch unit {
-    case .automatic:
-      let magnitude = UInt64(whole)
-      multiplier =
-        magnitude < epochSecondsBelow
-        ? 1_000_000_000
-        : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
-    case .nanoseconds: multiplier = 1
-    case .microseconds: multiplier = 1_000
-    case .milliseconds: multiplier = 1_000_000
-    case .seconds, .secondsOrIntegerNanoseconds: multiplier = 1_000_000_000
-    }
+    let multiplier = nanosecondsPerEpochUnit(unit, magnitude: UInt64(whole))
     let (nanos, overflow) = whole.multipliedReportingOverflow(by: multiplier)
     guard !overflow else { return nil }
     // Below 1e9 times at most 1e9: no overflow.
@@ -338,21 +326,25 @@ package enum Timestamp {
 
   /// Reads an integer epoch exactly (no Double rounding for nanoseconds).
   package static func fromEpoch(integer value: Int64, unit: ValueUnit) -> Int64? {
-    let magnitude = value.magnitude
-    let multiplier: Int64
-    switch unit {
-    case .automatic:
-      multiplier =
-        magnitude < epochSecondsBelow
-        ? 1_000_000_000
-        : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
-    case .nanoseconds: multiplier = 1
-    case .microseconds: multiplier = 1_000
-    case .milliseconds: multiplier = 1_000_000
-    case .seconds, .secondsOrIntegerNanoseconds: multiplier = 1_000_000_000
-    }
+    let multiplier = nanosecondsPerEpochUnit(unit, magnitude: value.magnitude)
     let (result, overflow) = value.multipliedReportingOverflow(by: multiplier)
     return overflow ? nil : result
+  }
+
+  /// Nanoseconds in one unit of an epoch number of `magnitude` (its whole
+  /// part): the unit given, or the one its magnitude tells.
+  @inline(__always)
+  private static func nanosecondsPerEpochUnit(_ unit: ValueUnit, magnitude: UInt64) -> Int64 {
+    switch unit {
+    case .automatic:
+      return magnitude < epochSecondsBelow
+        ? 1_000_000_000
+        : magnitude < 100_000_000_000_000 ? 1_000_000 : magnitude < 100_000_000_000_000_000 ? 1_000 : 1
+    case .nanoseconds: return 1
+    case .microseconds: return 1_000
+    case .milliseconds: return 1_000_000
+    case .seconds, .secondsOrIntegerNanoseconds: return 1_000_000_000
+    }
   }
 
   /// The minute (since the epoch, rounded down) of a timestamp.
