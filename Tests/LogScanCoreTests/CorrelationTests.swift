@@ -78,6 +78,8 @@ import Testing
         $0.maxPieceSize = Int64(pieceSize)
       }
       #expect(requestsJSON(split) == single, "pieces of \(pieceSize) bytes")
+      // Pieces of one input are not inputs of the same period.
+      #expect(!SummaryReport(split).diagnostics.contains { $0.contains("cover the same period") })
     }
     #expect(requestsJSON(summarize([first, second]) { $0.jobs = 1 }) == single)
     #expect(requestsJSON(summarize([first, second]) { $0.jobs = 2 }) == single)
