@@ -266,37 +266,45 @@ import Testing
     }
   }
 
-  /// One file per service, over the same ten minutes: the summary follows
-  /// requests within each input (and across their ends), so it says that
-  /// these inputs cover the same period; a log cut into successive files
-  /// does not get the warning.
-  @Test func inputsOfTheSamePeriodAreSaid() throws {
+  /// One file per service, over the same ten minutes: the summary's
+  /// per-input joining meets requests only where one input ends and the
+  /// next begins, so it reads such inputs again, merged by event time, and
+  /// follows requests across them: the same REQUESTS section as the lines
+  /// merged into one file. A log cut into successive files is not read twice.
+  @Test func requestsAreFollowedAcrossInputsOfTheSamePeriod() throws {
     let directory = makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    func lines(_ service: String, offsetMs: Int) -> [UInt8] {
-      var text = ""
-      for k in 0..<200 {
+    func lines(_ service: String, offsetMs: Int, durationMs: Int) -> [String] {
+      (0..<200).map { k in
         let millis = k * 3000 + offsetMs
         let time = String(format: "2026-03-01T10:%02d:%02d.%03dZ", millis / 60000, millis / 1000 % 60, millis % 1000)
-        text += #"{"timestamp":"\#(time)","service":"\#(service)","requestId":"r\#(k)","duration_ms":5}"# + "\n"
+        return #"{"timestamp":"\#(time)","service":"\#(service)","requestId":"r\#(k)","duration_ms":\#(durationMs)}"#
       }
-      return Array(text.utf8)
     }
-    let gateway = writeTemporaryFile(lines("gateway", offsetMs: 10), name: "gateway.jsonl", in: directory)
-    let api = writeTemporaryFile(lines("api", offsetMs: 5), name: "api.jsonl", in: directory)
+    let gatewayLines = lines("gateway", offsetMs: 10, durationMs: 8)
+    let apiLines = lines("api", offsetMs: 5, durationMs: 3)
+    func file(_ lines: [String], _ name: String) -> String {
+      writeTemporaryFile(Array((lines.joined(separator: "\n") + "\n").utf8), name: name, in: directory)
+    }
+    let gateway = file(gatewayLines, "gateway.jsonl")
+    let api = file(apiLines, "api.jsonl")
+    // The same lines as one log, in time order (api's first at each step).
+    let together = file(zip(apiLines, gatewayLines).flatMap { [$0, $1] }, "together.jsonl")
+    let expected = requestsJSON(summarize([together]) { $0.jobs = 1 })
     for jobs in [1, 2] {
-      let report = SummaryReport(summarize([gateway, api]) { $0.jobs = jobs })
+      let result = summarize([gateway, api]) { $0.jobs = jobs }
+      let report = SummaryReport(result)
       let requests = try #require(report.requests)
-      // Each request once per file: joined only where one file ends and the
-      // next begins, and the requests there are others.
-      #expect(requests.requests == 400)
+      #expect(requests.requests == 200)
+      #expect(requests.slowest.first?.durationMs == 8)
+      #expect(requestsJSON(result) == expected, "jobs \(jobs)")
       #expect(
         report.diagnostics.contains {
-          $0.contains("gateway.jsonl") && $0.contains("api.jsonl") && $0.contains("cover the same period")
+          $0.contains("gateway.jsonl") && $0.contains("api.jsonl") && $0.contains("read a second time")
         }, "\(report.diagnostics)")
     }
     // The same lines as one log in two successive files: no warning.
-    let all = lines("gateway", offsetMs: 10)
+    let all = Array((gatewayLines.joined(separator: "\n") + "\n").utf8)
     let cut = all.count / 2
     let newline = all[cut...].firstIndex(of: 0x0A)! + 1
     let first = writeTemporaryFile(Array(all[..<newline]), name: "app.log.1", in: directory)
@@ -304,6 +312,40 @@ import Testing
     let rotated = SummaryReport(summarize([first, second]) { $0.jobs = 2 })
     #expect(!rotated.diagnostics.contains { $0.contains("cover the same period") }, "\(rotated.diagnostics)")
     #expect(rotated.requests?.requests == 200)
+  }
+
+  /// The merged reading: lines by event time, the first input's among
+  /// equals, untimed lines beside their input's last timed one, the last
+  /// line without a newline kept, an overlong line left out.
+  @Test func inputsMergedByEventTime() throws {
+    let a =
+      #"{"timestamp":"2026-03-01T10:00:01Z","k":"a1"}"# + "\n" + #"{"k":"a-untimed"}"# + "\n"
+      + #"{"timestamp":"2026-03-01T10:00:03Z","k":"a3"}"#
+    let b =
+      #"{"timestamp":"2026-03-01T10:00:01Z","k":"b1"}"# + "\n" + #"{"k":"\#(String(repeating: "x", count: 300))"}"#
+      + "\n" + #"{"timestamp":"2026-03-01T10:00:02Z","k":"b2"}"# + "\n"
+    let merged = try TimeMergedSource(
+      sources: [MemorySource(Array(a.utf8)), MemorySource(Array(b.utf8))], formats: FormatCatalog.standard,
+      maxLineBytes: 100)
+    var out: [UInt8] = []
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
+    defer { buffer.deallocate() }
+    while case let n = try merged.read(into: buffer), n > 0 { out += buffer[0..<n] }
+    let keys = String(decoding: out, as: UTF8.self).split(separator: "\n").map {
+      ($0.split(separator: "\"k\":\"").last ?? "").dropLast(2)
+    }
+    #expect(keys == ["a1", "a-untimed", "b1", "b2", "a3"])
+
+    // A line longer than an input's first buffer (64 KiB) but within the
+    // limit is kept whole.
+    let long = #"{"timestamp":"2026-03-01T10:00:01Z","k":"\#(String(repeating: "y", count: 100_000))"}"#
+    let grown = try TimeMergedSource(
+      sources: [MemorySource(Array((long + "\n").utf8))], formats: FormatCatalog.standard, maxLineBytes: 200_000)
+    let big = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 1)
+    defer { big.deallocate() }
+    var all: [UInt8] = []
+    while case let n = try grown.read(into: big), n > 0 { all += big[0..<n] }
+    #expect(all == Array((long + "\n").utf8))
   }
 
   /// `RequestBounds` on hand-worked cases (seconds as nanoseconds).

@@ -59,3 +59,21 @@ struct CollectingSink: LineSink {
 extension Array where Element == UInt8 {
   init(_ text: String) { self = Array(text.utf8) }
 }
+
+/// Bytes in memory as a `ByteSource`, handed out in reads of at most 7
+/// bytes (so that lines arrive in pieces).
+final class MemorySource: ByteSource {
+  private let bytes: [UInt8]
+  private var offset = 0
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  var consumedBytes: Int64 { Int64(offset) }
+
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws(ReaderError) -> Int {
+    let n = min(7, buffer.count, bytes.count - offset)
+    for k in 0..<n { buffer[k] = bytes[offset + k] }
+    offset += n
+    return n
+  }
+}

@@ -14,6 +14,9 @@ package struct CorrelationStats: Sendable {
   /// a request with events in several of them is counted in each, as the
   /// summary joins requests across inputs only at their edges.
   package var samePeriodInputs: [Int] = []
+  /// Those inputs were read a second time, merged by event time, and the
+  /// requests followed across them (`SummaryScan.followAcrossInputs`).
+  package var followedAcrossInputs = false
   /// End-to-end latency (as durations), statuses and failures of the
   /// requests by entry route ("(no route)" when no event had a path).
   package var entryRoutes: ScopeTable
@@ -104,6 +107,7 @@ package struct CorrelationStats: Sendable {
     events += other.events
     uncorrelated += other.uncorrelated
     samePeriodInputs = Array(Set(samePeriodInputs + other.samePeriodInputs)).sorted()
+    followedAcrossInputs = followedAcrossInputs || other.followedAcrossInputs
     entryRoutes.merge(other.entryRoutes)
     for k in eventsPerRequest.indices { eventsPerRequest[k] += other.eventsPerRequest[k] }
     maxEvents = max(maxEvents, other.maxEvents)

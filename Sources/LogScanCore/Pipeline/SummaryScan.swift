@@ -51,9 +51,56 @@ package enum SummaryScan {
     }
     var shard = outcome.outputs.first ?? SummaryShard(limits: limits)
     for output in outcome.outputs.dropFirst() { shard.merge(output) }
-    return finish(
+    var result = finish(
       shard, joiner: joiner, inputs: outcome.inputs, options: options,
       lineInInput: { outcome.lineInInput(unit: $0, line: $1) })
+    if let stats = result.shard.correlation, stats.samePeriodInputs.count > 1,
+      var followed = followAcrossInputs(result.inputs, options: options)
+    {
+      followed.samePeriodInputs = stats.samePeriodInputs
+      followed.followedAcrossInputs = true
+      result.shard.correlation = followed
+    }
+    return result
+  }
+
+  /// Requests followed across every input at once, the inputs' lines merged
+  /// by event time (`TimeMergedSource`), on one thread: what the summary
+  /// does when some inputs cover the same period (one file per service),
+  /// whose parts of a request its per-input joining cannot meet. Nil when
+  /// an input cannot be read again (standard input, a pipe) or fails.
+  static func followAcrossInputs(_ inputs: [InputInfo], options: ScanOptions) -> CorrelationStats? {
+    guard let settings = options.correlation else { return nil }
+    let readable = inputs.filter { $0.error == nil }
+    guard readable.allSatisfy({ $0.size != nil && !$0.isStandardInput }) else { return nil }
+    do throws(ReaderError) {
+      var sources: [any ByteSource] = []
+      for input in readable {
+        let file = try FileSource(path: input.name)
+        switch input.format {
+        case .plain: sources.append(file)
+        case .zstd: sources.append(ZstdSource(base: file, name: input.name))
+        case .gzip: sources.append(GzipSource(base: file, name: input.name))
+        }
+      }
+      let merged = try TimeMergedSource(
+        sources: sources, formats: options.formats, maxLineBytes: options.maxLineBytes)
+      let joiner = SeamJoiner(settings: settings, limits: options.limits, units: 1)
+      var sink = SummarySink(
+        formats: options.formats, limits: options.limits, redactor: options.redactor,
+        correlation: (settings, joiner, 1))
+      sink.begin(input: 0, unit: 0)
+      var splitter = LineSplitter(
+        maxLineBytes: options.maxLineBytes, unwrapsContainerLines: options.unwrapsContainerLines)
+      let reader = DirectChunkReader(source: merged, chunkSize: options.chunkSize, progress: nil)
+      while let chunk = try reader.nextChunk() { splitter.feed(chunk, into: &sink) }
+      splitter.finish(into: &sink)
+      var stats = sink.finish().correlation ?? CorrelationStats()
+      stats.merge(joiner.finish())
+      return stats
+    } catch {
+      return nil
+    }
   }
 
   /// The result of a merged shard: requests joined across units, line

@@ -74,11 +74,14 @@ extension SummaryReport {
       }
       if stats.samePeriodInputs.count > 1 {
         let names = stats.samePeriodInputs.compactMap { $0 < result.inputs.count ? result.inputs[$0].name : nil }
+        let inputs = filter.filter(names.joined(separator: ", "))
         diagnostics.append(
-          filter.filter(names.joined(separator: ", "))
-            + " cover the same period: requests are followed within each input (and across their ends only), "
-            + "so a request with events in several of them is counted in each; 'logscan trace ID' follows one "
-            + "across all inputs (docs/correlation.md)")
+          stats.followedAcrossInputs
+            ? inputs + " cover the same period: the inputs were read a second time, their lines merged by event "
+              + "time, to follow requests across them (docs/correlation.md)"
+            : inputs + " cover the same period: requests are followed within each input (and across their ends "
+              + "only), so a request with events in several of them is counted in each; 'logscan trace ID' "
+              + "follows one across all inputs (docs/correlation.md)")
       }
     }
     for info in result.inputs {
