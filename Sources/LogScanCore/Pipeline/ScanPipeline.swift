@@ -161,11 +161,7 @@ package enum ScanPipeline {
     } else {
       source = try FileSource(path: info.name, range: unit.range)
     }
-    switch format {
-    case .plain: return source
-    case .zstd: return ZstdSource(base: source, name: info.name)
-    case .gzip: return GzipSource(base: source, name: info.name)
-    }
+    return format.decoding(source, name: info.name)
   }
 
   private static func openReader(

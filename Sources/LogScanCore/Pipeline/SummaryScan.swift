@@ -76,12 +76,7 @@ package enum SummaryScan {
     do throws(ReaderError) {
       var sources: [any ByteSource] = []
       for input in readable {
-        let file = try FileSource(path: input.name)
-        switch input.format {
-        case .plain: sources.append(file)
-        case .zstd: sources.append(ZstdSource(base: file, name: input.name))
-        case .gzip: sources.append(GzipSource(base: file, name: input.name))
-        }
+        sources.append(input.format.decoding(try FileSource(path: input.name), name: input.name))
       }
       let merged = try TimeMergedSource(
         sources: sources, formats: options.formats, maxLineBytes: options.maxLineBytes)

@@ -78,3 +78,14 @@ package enum InputFormat: String, Sendable, Equatable {
     return .plain
   }
 }
+
+extension InputFormat {
+  /// `source`'s bytes decoded from this format (`name` for error messages).
+  package func decoding(_ source: any ByteSource, name: String) -> any ByteSource {
+    switch self {
+    case .plain: return source
+    case .zstd: return ZstdSource(base: source, name: name)
+    case .gzip: return GzipSource(base: source, name: name)
+    }
+  }
+}
