@@ -64,8 +64,8 @@ package struct RequestTrack: Sendable {
   /// of whole-second timestamps, and their services' spans are moved
   /// where `RequestBounds` placed them.
   package func resolved() -> RequestTrack {
-    let bounds = self.bounds
     guard wholeSecondStart <= wholeSecondEnd else { return self }
+    let bounds = self.bounds
     var track = self
     (track.start, track.end) = bounds.isTimed ? (bounds.start, bounds.end) : (.max, .min)
     (track.wholeSecondStart, track.wholeSecondEnd) = (.max, .min)

@@ -265,7 +265,7 @@ package struct EventExtractor: ~Copyable {
   @inline(__always)
   private func epoch(_ start: UnsafePointer<UInt8>, _ length: Int, unit: ValueUnit, wholeSecond: inout Bool) -> Int64? {
     if let integer = parseDecimalInteger(start, length) {
-      wholeSecond = unit == .seconds || (unit == .automatic && integer.magnitude < Timestamp.epochSecondsBelow)
+      wholeSecond = Timestamp.nanosecondsPerEpochUnit(unit, magnitude: integer.magnitude) == 1_000_000_000
       return Timestamp.fromEpoch(integer: integer, unit: unit)
     }
     if let exact = Timestamp.fromEpoch(decimal: start, length, unit: unit) { return exact }

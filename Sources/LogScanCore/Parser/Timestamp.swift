@@ -322,7 +322,7 @@ package enum Timestamp {
   }
 
   /// Epoch numbers of no given unit below this are seconds.
-  package static let epochSecondsBelow: UInt64 = 100_000_000_000
+  static let epochSecondsBelow: UInt64 = 100_000_000_000
 
   /// Reads an integer epoch exactly (no Double rounding for nanoseconds).
   package static func fromEpoch(integer value: Int64, unit: ValueUnit) -> Int64? {
@@ -334,7 +334,7 @@ package enum Timestamp {
   /// Nanoseconds in one unit of an epoch number of `magnitude` (its whole
   /// part): the unit given, or the one its magnitude tells.
   @inline(__always)
-  private static func nanosecondsPerEpochUnit(_ unit: ValueUnit, magnitude: UInt64) -> Int64 {
+  package static func nanosecondsPerEpochUnit(_ unit: ValueUnit, magnitude: UInt64) -> Int64 {
     switch unit {
     case .automatic:
       return magnitude < epochSecondsBelow
